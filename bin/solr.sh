@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Local Apache Solr 9 node for govdata, run from Maven artifacts (search/) with the configset in
+# config/solr. Cores: ckan (development and demo) and ckan_test (tests).
+#   bin/solr.sh start     start it, or reuse a node that already answers; safe to run twice
+#   bin/solr.sh stop      SIGTERM, then SIGKILL if it has not stopped after a timeout
+#   bin/solr.sh status    say whether it runs (exit 0) or not (exit 3)
+#   bin/solr.sh restart   stop, then start (picks up configset changes)
+# Environment: SOLR_PORT (8983), GOVDATA_LOCAL (<repo>/.local).
+# Files: $GOVDATA_LOCAL/solr/{home/,solr.pid,solr.log,solr.out}. Index data survives restarts.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="${GOVDATA_LOCAL:-$ROOT/.local}"
+PORT="${SOLR_PORT:-8983}"
+PROJECT="$ROOT/search"
+CONFIG="$ROOT/config/solr"
+SOLR_DIR="$LOCAL/solr"
+SOLR_HOME="$SOLR_DIR/home"
+PID_FILE="$SOLR_DIR/solr.pid"
+LOG_FILE="$SOLR_DIR/solr.log"
+OUT_FILE="$SOLR_DIR/solr.out"
+BUILD_STAMP="$PROJECT/target/.built"
+MAIN_CLASS=cn.govdata.search.SolrLauncher
+CORES=(ckan ckan_test)
+START_TIMEOUT=90
+STOP_TIMEOUT=30
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31mERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+ping_core() {
+    curl -fsS -m 5 "http://127.0.0.1:$PORT/solr/$1/admin/ping?wt=json" 2>/dev/null | grep -q '"status":"OK"'
+}
+
+all_cores_answer() {
+    local core
+    for core in "${CORES[@]}"; do
+        ping_core "$core" || return 1
+    done
+}
+
+# A killed node whose parent never reaps it stays behind as a zombie: that counts as gone.
+alive() {
+    [ -r "/proc/$1/stat" ] && [ "$(sed -E 's/.*\) (.).*/\1/' "/proc/$1/stat")" != Z ]
+}
+
+# Prints the pid of the node this script started, if it is still running.
+running_pid() {
+    local pid
+    [ -f "$PID_FILE" ] || return 1
+    pid="$(cat "$PID_FILE")"
+    [ -n "$pid" ] && alive "$pid" || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$MAIN_CLASS" || return 1
+    echo "$pid"
+}
+
+show_logs() {
+    local file
+    for file in "$OUT_FILE" "$LOG_FILE"; do
+        if [ -s "$file" ]; then
+            printf -- '--- last lines of %s ---\n' "$file" >&2
+            tail -n 40 "$file" >&2
+        fi
+    done
+}
+
+needs_build() {
+    [ -f "$BUILD_STAMP" ] || return 0
+    [ -n "$(find "$PROJECT/pom.xml" "$PROJECT/src" -newer "$BUILD_STAMP" -print -quit)" ]
+}
+
+build() {
+    command -v java >/dev/null || die "java not found (install openjdk-17-jdk-headless)"
+    command -v mvn >/dev/null || die "mvn not found (install maven)"
+    needs_build || return 0
+    say "Building the Solr launcher (search/)"
+    # Offline first so it works without network once ~/.m2 holds the jars.
+    if ! mvn -o -q -B -f "$PROJECT/pom.xml" package -DskipTests >/dev/null 2>&1; then
+        mvn -q -B -f "$PROJECT/pom.xml" package -DskipTests || die "building search/ failed"
+    fi
+    touch "$BUILD_STAMP"
+}
+
+# Solr home: solr.xml, the configset (refreshed from config/solr on every start) and one
+# directory per core, whose data/ is left alone.
+prepare_home() {
+    local configset="$SOLR_HOME/configsets/govdata" core
+    mkdir -p "$configset"
+    cp "$CONFIG/solr.xml" "$SOLR_HOME/solr.xml"
+    rm -rf "$configset/conf.new"
+    cp -R "$CONFIG/conf" "$configset/conf.new"
+    rm -rf "$configset/conf"
+    mv "$configset/conf.new" "$configset/conf"
+    for core in "${CORES[@]}"; do
+        mkdir -p "$SOLR_HOME/$core"
+        printf 'name=%s\nconfigSet=govdata\n' "$core" >"$SOLR_HOME/$core/core.properties"
+    done
+}
+
+warn_if_config_changed() {
+    if [ -d "$SOLR_HOME/configsets/govdata/conf" ] &&
+        ! diff -rq "$CONFIG/conf" "$SOLR_HOME/configsets/govdata/conf" >/dev/null 2>&1; then
+        say "config/solr changed since Solr started: run 'bin/solr.sh restart' to load it"
+    fi
+}
+
+cmd_start() {
+    local pid
+    if ping_core ckan; then
+        say "Solr already answers on port $PORT"
+        ping_core ckan_test || say "warning: core ckan_test does not answer on port $PORT"
+        warn_if_config_changed
+        return 0
+    fi
+    if pid="$(running_pid)"; then
+        die "Solr (pid $pid) runs but core ckan does not answer; see $LOG_FILE or run 'bin/solr.sh restart'"
+    fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+        die "port $PORT is taken by another program (set SOLR_PORT to use another port)"
+    fi
+    build
+    prepare_home
+    say "Starting Solr on 127.0.0.1:$PORT (home $SOLR_HOME)"
+    # fd 9 is the lock; the node must not inherit it.
+    setsid nohup java -Xms512m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+        -Dfile.encoding=UTF-8 -Duser.timezone=UTC -Dsolr.log.dir="$SOLR_DIR" \
+        -cp "$PROJECT/target/classes:$PROJECT/target/lib/*" "$MAIN_CLASS" "$SOLR_HOME" "$PORT" \
+        </dev/null >"$OUT_FILE" 2>&1 9>&- &
+    pid=$!
+    echo "$pid" >"$PID_FILE"
+    for _ in $(seq 1 "$START_TIMEOUT"); do
+        if ! alive "$pid"; then
+            show_logs
+            rm -f "$PID_FILE"
+            die "Solr exited during start-up"
+        fi
+        if all_cores_answer; then
+            say "Solr is up: http://127.0.0.1:$PORT/solr/{$(IFS=,; echo "${CORES[*]}")} (pid $pid)"
+            return 0
+        fi
+        sleep 1
+    done
+    show_logs
+    die "Solr did not answer within ${START_TIMEOUT}s (pid $pid still running; 'bin/solr.sh stop' ends it)"
+}
+
+cmd_stop() {
+    local pid
+    if ! pid="$(running_pid)"; then
+        rm -f "$PID_FILE"
+        if ping_core ckan; then
+            say "Solr on port $PORT was not started by this script; leaving it alone"
+        else
+            say "Solr is not running"
+        fi
+        return 0
+    fi
+    say "Stopping Solr (pid $pid)"
+    kill -TERM "$pid"
+    for _ in $(seq 1 $((STOP_TIMEOUT * 2))); do
+        alive "$pid" || break
+        sleep 0.5
+    done
+    if alive "$pid"; then
+        say "Solr did not stop within ${STOP_TIMEOUT}s; killing it (the update log replays on next start)"
+        kill -KILL "$pid" 2>/dev/null || true
+        while alive "$pid"; do sleep 0.2; done
+    fi
+    rm -f "$PID_FILE"
+}
+
+cmd_status() {
+    local pid core
+    if pid="$(running_pid)"; then
+        echo "Solr is running (pid $pid, port $PORT)"
+    elif ping_core ckan; then
+        echo "Solr is running on port $PORT (not started by this script)"
+    else
+        echo "Solr is not running"
+        return 3
+    fi
+    for core in "${CORES[@]}"; do
+        if ping_core "$core"; then
+            echo "  core $core: OK  http://127.0.0.1:$PORT/solr/$core"
+        else
+            echo "  core $core: not answering"
+        fi
+    done
+}
+
+case "${1:-}" in
+    start | stop | status | restart) ;;
+    *) echo "usage: bin/solr.sh start|stop|status|restart" >&2; exit 2 ;;
+esac
+
+mkdir -p "$SOLR_DIR"
+# One start/stop at a time.
+exec 9>"$SOLR_DIR/.lock"
+flock 9
+
+case "$1" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    restart) cmd_stop && cmd_start ;;
+esac

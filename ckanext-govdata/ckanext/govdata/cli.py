@@ -1,0 +1,23 @@
+"""``ckan govdata …`` commands."""
+from __future__ import annotations
+
+import click
+
+
+@click.group(short_help="govdata portal commands")
+def govdata() -> None:
+    """Commands of the govdata open-data portal."""
+
+
+@govdata.group()
+def demo() -> None:
+    """The demo city catalogue."""
+
+
+@demo.command("load")
+@click.option("--seed", default=2026, show_default=True, help="Seed of the deterministic generator.")
+def demo_load(seed: int) -> None:
+    """Create (or complete) the demo catalogue; running it again changes nothing."""
+    from ckanext.govdata.demo import loader
+
+    loader.load(seed=seed)

@@ -1,0 +1,47 @@
+"""Template helpers."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.govdata import vocabularies
+
+
+def govdata_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """Scheming ``choices_helper``: the choices of the field's ``vocabulary`` section."""
+    return vocabularies.scheming_choices(field["vocabulary"])
+
+
+def govdata_label(section: str, value: str | None) -> str:
+    return vocabularies.label(section, value)
+
+
+def govdata_domains() -> list[dict[str, Any]]:
+    return vocabularies.entries("domains")
+
+
+def govdata_domain_grid() -> list[dict[str, Any]]:
+    """Each configured domain with its label, icon and number of public datasets and APIs."""
+    result = tk.get_action("package_search")(
+        {}, {"rows": 0, "facet.field": ["domain"], "facet.limit": -1, "include_private": False}
+    )
+    counts = result["facets"].get("domain", {})
+    return [
+        {
+            "value": entry["value"],
+            "label": vocabularies.label("domains", entry["value"]),
+            "icon": entry.get("icon", "fa-database"),
+            "count": counts.get(entry["value"], 0),
+        }
+        for entry in vocabularies.entries("domains")
+    ]
+
+
+def all_helpers() -> dict[str, Any]:
+    return {
+        "govdata_choices": govdata_choices,
+        "govdata_label": govdata_label,
+        "govdata_domains": govdata_domains,
+        "govdata_domain_grid": govdata_domain_grid,
+    }

@@ -1,0 +1,85 @@
+"""What govdata adds to CKAN's search: indexed fields, facets and facet labels."""
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.govdata import vocabularies
+
+# Facet field -> vocabulary section whose labels name its values.
+LABELLED_FACETS = {
+    "domain": "domains",
+    "open_condition": "open_conditions",
+    "update_frequency": "update_frequencies",
+    "resource_library": "resource_libraries",
+    "security_grade": "security_grades",
+}
+
+
+def dataset_facets(facets: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":
+    ours: OrderedDict[str, Any] = OrderedDict()
+    ours["domain"] = tk._("Domain")
+    ours["organization"] = tk._("Department")
+    ours["open_condition"] = tk._("Open condition")
+    ours["res_format"] = tk._("Format")
+    ours["update_frequency"] = tk._("Update frequency")
+    ours["resource_library"] = tk._("Resource library")
+    ours["tags"] = facets.get("tags", tk._("Tags"))
+    return ours
+
+
+def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
+    """Give vocabulary facet items their label in the request's language."""
+    for field, section in LABELLED_FACETS.items():
+        facet = search_results.get("search_facets", {}).get(field)
+        if not facet:
+            continue
+        for item in facet.get("items", []):
+            item["display_name"] = vocabularies.label(section, item["name"])
+    return search_results
+
+
+def _department_code(organization_id: str | None) -> str | None:
+    if not organization_id:
+        return None
+    organization = model.Group.get(organization_id)
+    return organization.extras.get("department_code") if organization else None
+
+
+def _as_list(value: Any) -> list[Any]:
+    """CKAN indexes the unvalidated dataset, where scheming keeps lists as JSON text."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value else []
+        except ValueError:
+            return [value]
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Flatten repeating subfields into searchable lists and add the department code.
+
+    The full dataset stays in ``validated_data_dict``; Solr only needs what is searched,
+    faceted or sorted on.
+    """
+    for field in ("data_format", "served_datasets"):
+        if field in pkg_dict:
+            pkg_dict[field] = _as_list(pkg_dict[field])
+    for field in ("extras_data_items", "extras_api_parameters", "extras_data_format", "extras_served_datasets"):
+        pkg_dict.pop(field, None)
+    items = _as_list(pkg_dict.pop("data_items", None))
+    pkg_dict["data_item_count"] = len(items)
+    pkg_dict["data_items_name"] = [item.get("name", "") for item in items]
+    pkg_dict["data_items_name_zh"] = [item.get("name_zh", "") for item in items if item.get("name_zh")]
+    parameters = _as_list(pkg_dict.pop("api_parameters", None))
+    pkg_dict["api_parameter_name"] = [parameter.get("name", "") for parameter in parameters]
+    code = _department_code(pkg_dict.get("owner_org"))
+    if code:
+        pkg_dict["department_code"] = code
+    return pkg_dict

@@ -1,0 +1,197 @@
+"""Validators of the scheming schemas; every message names the field in Chinese and English."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Callable
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import Invalid, missing, StopOnError
+from ckanext.scheming.validation import scheming_validator
+
+from ckanext.govdata import vocabularies
+from ckanext.govdata.messages import bilingual
+
+Validator = Callable[..., Any]
+
+IDENTIFIER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{1,99}$")
+DEPARTMENT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
+FIELD_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_PATTERN = re.compile(r"^[0-9+()\- ]{5,30}$")
+
+
+def _field_label(field: dict[str, Any]) -> tuple[str, str]:
+    label = field.get("label") or field.get("field_name", "")
+    if isinstance(label, dict):
+        return label.get("zh_Hans_CN") or label.get("en", ""), label.get("en", "")
+    return label, label
+
+
+def _error(field: dict[str, Any], msgid: str, **params: Any) -> Invalid:
+    return Invalid(bilingual(msgid, field=_field_label(field), **params))
+
+
+def _is_empty(value: Any) -> bool:
+    return value is missing or value is None or value == "" or value == []
+
+
+@scheming_validator
+def govdata_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    def validator(key, data, errors, context):
+        if _is_empty(data.get(key)):
+            errors[key].append(_error(field, "{field} is required").error)
+            raise StopOnError
+
+    return validator
+
+
+@scheming_validator
+def govdata_choice(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """The value (or each value of a list) must be in the field's vocabulary section."""
+    section = field["vocabulary"]
+
+    def validator(value):
+        if _is_empty(value):
+            return value
+        allowed = vocabularies.values(section)
+        for item in value if isinstance(value, list) else [value]:
+            if str(item) not in allowed:
+                raise _error(field, "Unknown value for {field}: {value}", value=item)
+        return value
+
+    return validator
+
+
+@scheming_validator
+def govdata_date(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """An ISO date, kept as ``YYYY-MM-DD`` text."""
+
+    def validator(value):
+        if _is_empty(value):
+            return value
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        text = str(value).strip()
+        try:
+            if len(text) > 10 and text[10] not in "T ":
+                raise ValueError(text)
+            return dt.date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            raise _error(field, "{field} must be a date like 2024-01-31: {value}", value=text) from None
+
+    return validator
+
+
+@scheming_validator
+def govdata_non_negative_int(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    def validator(value):
+        if _is_empty(value):
+            return value
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise _error(field, "{field} must be a whole number: {value}", value=value) from None
+        if number < 0:
+            raise _error(field, "{field} must not be negative: {value}", value=value)
+        return number
+
+    return validator
+
+
+@scheming_validator
+def govdata_pattern(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """Checks the field against one of the named formats: identifier, field_name, email, phone."""
+    patterns = {
+        "identifier": IDENTIFIER_PATTERN,
+        "field_name": FIELD_NAME_PATTERN,
+        "email": EMAIL_PATTERN,
+        "phone": PHONE_PATTERN,
+        "department_code": DEPARTMENT_CODE_PATTERN,
+    }
+    pattern = patterns[field["format"]]
+
+    def validator(value):
+        if _is_empty(value):
+            return value
+        value = str(value).strip()
+        if not pattern.match(value):
+            raise _error(field, "{field} is not in a valid format: {value}", value=value)
+        return value
+
+    return validator
+
+
+def _extra_taken(entity: type, key: str, value: str, own_id: Any) -> bool:
+    """Whether another live package or group stores ``value`` under extra ``key``."""
+    query = (
+        model.Session.query(entity.id)
+        .filter(entity.extras[key].astext == value)
+        .filter(entity.state != "deleted")
+    )
+    if own_id and own_id is not missing:
+        query = query.filter(entity.id != own_id)
+    return model.Session.query(query.exists()).scalar()
+
+
+def _unique_extra(entity: type, msgid: str) -> Callable[..., Validator]:
+    @scheming_validator
+    def unique(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+        def validator(key, data, errors, context):
+            value = data.get(key)
+            if _is_empty(value):
+                return
+            if _extra_taken(entity, field["field_name"], value, data.get(("id",))):
+                errors[key].append(_error(field, msgid, value=value).error)
+
+        return validator
+
+    return unique
+
+
+govdata_unique_identifier = _unique_extra(
+    model.Package, "{field} is already used by another dataset: {value}"
+)
+govdata_unique_department_code = _unique_extra(
+    model.Group, "{field} is already used by another department: {value}"
+)
+
+
+@scheming_validator
+def govdata_dataset_references(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """A list of dataset names or ids that must exist (the datasets an API serves)."""
+
+    def validator(value):
+        if _is_empty(value):
+            return []
+        names = value if isinstance(value, list) else [n.strip() for n in str(value).split(",") if n.strip()]
+        for name in names:
+            if model.Package.get(name) is None:
+                raise _error(field, "{field} names a dataset that does not exist: {value}", value=name)
+        return names
+
+    return validator
+
+
+def govdata_int_output(value: Any) -> Any:
+    """Numbers are stored as text in package extras; give them back as numbers."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+def all_validators() -> dict[str, Validator]:
+    return {
+        "govdata_required": govdata_required,
+        "govdata_choice": govdata_choice,
+        "govdata_date": govdata_date,
+        "govdata_non_negative_int": govdata_non_negative_int,
+        "govdata_pattern": govdata_pattern,
+        "govdata_unique_identifier": govdata_unique_identifier,
+        "govdata_unique_department_code": govdata_unique_department_code,
+        "govdata_dataset_references": govdata_dataset_references,
+        "govdata_int_output": govdata_int_output,
+    }

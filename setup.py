@@ -1,0 +1,48 @@
+"""Installs the govdata CKAN extension (code in ckanext-govdata/, schemas in scheming/)."""
+from setuptools import find_namespace_packages, setup
+
+setup(
+    name="ckanext-govdata",
+    version="0.1.0",
+    description="Open government data portal for Chinese city data bureaus, on CKAN 2.12",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.10",
+    package_dir={
+        "": "ckanext-govdata",
+        "ckanext.govdata.schemas": "scheming",
+    },
+    packages=find_namespace_packages(
+        "ckanext-govdata",
+        include=["ckanext.*"],
+        exclude=["*.templates*", "*.public*", "*.assets*", "*.i18n*", "*.data*", "*.migration*"],
+    )
+    + ["ckanext.govdata.schemas"],
+    include_package_data=True,
+    package_data={
+        "ckanext.govdata": [
+            "config_declaration.yaml",
+            "data/*",
+            "templates/**/*",
+            "public/**/*",
+            "assets/**/*",
+            "i18n/**/*",
+            "migration/**/*",
+        ],
+        "ckanext.govdata.schemas": ["*.yaml", "*.json"],
+    },
+    entry_points={
+        "ckan.plugins": [
+            "govdata = ckanext.govdata.plugin:GovdataPlugin",
+        ],
+        "babel.extractors": [
+            "ckan = ckan.lib.extract:extract_ckan",
+        ],
+    },
+    message_extractors={
+        "ckanext-govdata": [
+            ("**.py", "python", None),
+            ("**.js", "javascript", None),
+            ("**/templates/**.html", "ckan", None),
+        ],
+    },
+)

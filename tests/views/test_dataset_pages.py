@@ -1,0 +1,50 @@
+"""Dataset search and dataset pages render in Chinese with the catalogue's fields."""
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+
+pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
+
+
+def test_search_page_filters_by_domain_with_chinese_facets(app, department):
+    bus = factories.dataset(department["id"], title="2023年公交客运量统计")
+    factories.dataset(department["id"], title="空气质量日报", domain="environment")
+
+    page = app.get("/dataset/", query_string={"domain": "transport"}).body
+
+    assert bus["title"] in page
+    assert "空气质量日报" not in page
+    for chinese in ("开放领域", "开放属性", "更新频率", "交通运输", "无条件开放"):
+        assert chinese in page, chinese
+
+
+def test_dataset_page_shows_domain_badge_record_count_and_data_items(app, department):
+    dataset = factories.dataset(department["id"], open_condition="conditional", record_count=1200)
+
+    page = app.get(f"/dataset/{dataset['name']}").body
+
+    assert "govdata-badge-conditional" in page
+    assert "有条件开放" in page
+    assert "交通运输" in page
+    assert "数据项" in page and "线路编号" in page and "route_no" in page
+    assert "1.2k" in page or "1,200" in page or "1200" in page
+
+
+def test_dataservice_page_shows_endpoint_parameters_and_response_fields(app, department):
+    api = factories.dataservice(department["id"])
+
+    page = app.get(f"/dataservice/{api['name']}").body
+
+    assert "https://data.sx.gov.cn/api/bus/arrival" in page
+    assert "返回字段" in page
+    assert "route_no" in page
+
+
+def test_english_is_available(app, department):
+    factories.dataset(department["id"])
+
+    page = app.get("/en/dataset/").body
+
+    assert "Domain" in page and "Transport" in page

@@ -14,7 +14,7 @@ setup(
     packages=find_namespace_packages(
         "ckanext-govdata",
         include=["ckanext.*"],
-        exclude=["*.templates*", "*.public*", "*.assets*", "*.i18n*", "*.data*", "*.migration*"],
+        exclude=["*.templates*", "*.public*", "*.assets*", "*.i18n*", "*.data", "*.data.*", "*.migration*"],
     )
     + ["ckanext.govdata.schemas"],
     include_package_data=True,
@@ -33,6 +33,9 @@ setup(
     entry_points={
         "ckan.plugins": [
             "govdata = ckanext.govdata.plugin:GovdataPlugin",
+            "govdata_access = ckanext.govdata.access.plugin:GovdataAccessPlugin",
+            "govdata_stats = ckanext.govdata.stats.plugin:GovdataStatsPlugin",
+            "govdata_showcase = ckanext.govdata.showcase.plugin:GovdataShowcasePlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

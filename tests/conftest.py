@@ -1,20 +1,26 @@
 """Shared fixtures: CKAN's own (clean_db, app, with_plugins …) plus govdata's factories."""
 from __future__ import annotations
 
+import os
+
 import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.cli.db import _resolve_alembic_config
 
 from tests import factories
 
 
-# Plugins whose alembic migrations create tables the tests need.
-MIGRATED_PLUGINS = ("activity",)
+def _plugins_with_migrations() -> list[str]:
+    names = tk.aslist(tk.config.get("ckan.plugins"))
+    return [name for name in names if os.path.exists(_resolve_alembic_config(name))]
 
 
 @pytest.fixture
 def clean_db(with_plugins, reset_db, migrate_db_for):
     """CKAN's clean_db, plus the tables that plugins create through their migrations."""
     reset_db()
-    for plugin in MIGRATED_PLUGINS:
+    for plugin in _plugins_with_migrations():
         migrate_db_for(plugin)
 
 

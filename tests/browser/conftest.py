@@ -1,0 +1,62 @@
+"""Browser tests: the CKAN app served on a real port, driven by Playwright in Debian's chromium."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def live_server(app, ckan_config, monkeypatch) -> Iterator[str]:
+    """Serves the test app (same config, same database) on 127.0.0.1 and yields its base URL."""
+    server = make_server("127.0.0.1", 0, app.flask_app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    monkeypatch.setitem(ckan_config, "ckan.site_url", base_url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN")
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    yield tab
+    context.close()
+
+
+def log_in(page: Any, base_url: str, username: str, password: str = "correct123") -> None:
+    """Logs in through CKAN's login form."""
+    page.goto(f"{base_url}/user/login")
+    page.fill("#field-login", username)
+    page.fill("#field-password", password)
+    page.click("form.form-horizontal button[type=submit], form button[type=submit]")
+    page.wait_for_load_state("networkidle")

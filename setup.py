@@ -22,6 +22,7 @@ setup(
         "ckanext.govdata": [
             "config_declaration.yaml",
             "data/*",
+            "demo/data/*",
             "templates/**/*",
             "public/**/*",
             "assets/**/*",

@@ -6,7 +6,6 @@ and patched when they differ; files are uploaded and datastore tables filled onl
 from __future__ import annotations
 
 import dataclasses
-import functools
 import io
 import os
 import time
@@ -29,7 +28,7 @@ PACKAGE_SEARCH_ROWS = 1000
 
 
 @dataclasses.dataclass
-class _Tally:
+class Tally:
     created: int = 0
     patched: int = 0
     unchanged: int = 0
@@ -43,11 +42,7 @@ class _Tally:
 def load(seed: int = catalogue.DEFAULT_SEED) -> None:
     started = time.monotonic()
     demo = catalogue.build(seed)
-    _preflight(demo)
-    tally = _Tally()
-    organization_ids = _load_departments(demo, tally)
-    stored = _load_packages(demo, organization_ids, tally)
-    _load_data(demo, stored, tally)
+    tally = load_catalogue(demo)
     figures = demo.figures()
     click.secho(
         f"Demo catalogue (seed {seed}): {figures.departments} departments, {figures.domains} domains, "
@@ -58,6 +53,16 @@ def load(seed: int = catalogue.DEFAULT_SEED) -> None:
         f"tables in {time.monotonic() - started:.0f} s.",
         fg="green",
     )
+
+
+def load_catalogue(demo: Catalogue) -> Tally:
+    """Writes ``demo`` (the whole catalogue or a part of it) and says what it changed."""
+    _preflight(demo)
+    tally = Tally()
+    organization_ids = _load_departments(demo, tally)
+    stored = _load_packages(demo, organization_ids, tally)
+    _load_data(demo, stored, tally)
+    return tally
 
 
 # --- Preflight -------------------------------------------------------------------------------
@@ -179,8 +184,8 @@ def _missing_vocabulary_values(demo: Catalogue) -> list[str]:
 # --- Writing ---------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
 def _site_user() -> str:
+    # Not cached: get_site_user also creates the user when the database is new.
     return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
 
 
@@ -230,7 +235,7 @@ def _progress(items: Any, label: str) -> Any:
     return click.progressbar(items, label=label.ljust(14), show_pos=True, show_percent=False, width=36)
 
 
-def _load_departments(demo: Catalogue, tally: _Tally) -> dict[str, str]:
+def _load_departments(demo: Catalogue, tally: Tally) -> dict[str, str]:
     ids: dict[str, str] = {}
     with _progress(demo.departments, "Departments") as departments:
         for department in departments:
@@ -290,7 +295,7 @@ def _stored_package(name: str, indexed: dict[str, dict[str, Any]]) -> dict[str, 
         return None
 
 
-def _load_packages(demo: Catalogue, organization_ids: dict[str, str], tally: _Tally) -> dict[str, dict[str, Any]]:
+def _load_packages(demo: Catalogue, organization_ids: dict[str, str], tally: Tally) -> dict[str, dict[str, Any]]:
     """Datasets first, then APIs, so every dataset an API serves exists when it is created.
 
     Each package is committed and indexed as it is written: CKAN 2.12's package_create skips
@@ -326,7 +331,7 @@ def _with_link_resource(package: Package, existing: dict[str, Any]) -> dict[str,
     return _action("package_show", id=existing["id"])
 
 
-def _load_data(demo: Catalogue, stored: dict[str, dict[str, Any]], tally: _Tally) -> None:
+def _load_data(demo: Catalogue, stored: dict[str, dict[str, Any]], tally: Tally) -> None:
     uploads = [package for package in demo.packages if package.resource.is_upload]
     with _progress(uploads, "Data files") as packages:
         for package in packages:
@@ -335,7 +340,7 @@ def _load_data(demo: Catalogue, stored: dict[str, dict[str, Any]], tally: _Tally
                 _fill_table(resource, package.resource.table, tally)
 
 
-def _uploaded_resource(package: Package, existing: dict[str, Any], tally: _Tally) -> dict[str, Any]:
+def _uploaded_resource(package: Package, existing: dict[str, Any], tally: Tally) -> dict[str, Any]:
     wanted = package.resource
     for resource in existing.get("resources", []):
         if resource.get("url_type") == "upload" and resource.get("name") == wanted.name:
@@ -361,7 +366,7 @@ def _row_count(resource_id: str) -> int | None:
         return None
 
 
-def _fill_table(resource: dict[str, Any], table: SampleTable | None, tally: _Tally) -> None:
+def _fill_table(resource: dict[str, Any], table: SampleTable | None, tally: Tally) -> None:
     assert table is not None
     count = _row_count(resource["id"])
     if count == len(table.rows):

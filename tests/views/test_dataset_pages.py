@@ -21,7 +21,7 @@ def test_search_page_filters_by_domain_with_chinese_facets(app, department):
 
 
 def test_dataset_page_shows_domain_badge_record_count_and_data_items(app, department):
-    dataset = factories.dataset(department["id"], open_condition="conditional", record_count=1200)
+    dataset = factories.dataset(department["id"], open_condition="conditional", record_count=243_000_000)
 
     page = app.get(f"/dataset/{dataset['name']}").body
 
@@ -29,7 +29,9 @@ def test_dataset_page_shows_domain_badge_record_count_and_data_items(app, depart
     assert "有条件开放" in page
     assert "交通运输" in page
     assert "数据项" in page and "线路编号" in page and "route_no" in page
-    assert "1.2k" in page or "1,200" in page or "1200" in page
+    summary = page.split('class="govdata-summary"', 1)[1].split("</p>", 1)[0]
+    assert "数据量: 2.43亿" in summary
+    assert "更新频率: 每月" in summary
 
 
 def test_dataservice_page_shows_endpoint_parameters_and_response_fields(app, department):

@@ -38,10 +38,24 @@ def govdata_domain_grid() -> list[dict[str, Any]]:
     ]
 
 
+def govdata_format_count(value: Any) -> str:
+    """A count as Chinese readers write it: 1,200 / 12.5万 / 2.43亿 (English: 1,200 / 125,000)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return ""
+    if vocabularies.current_language() != "zh_Hans_CN" or number < 100_000:
+        return f"{number:,}"
+    if number < 100_000_000:
+        return f"{number / 10_000:.4g}万"
+    return f"{number / 100_000_000:.4g}亿"
+
+
 def all_helpers() -> dict[str, Any]:
     return {
         "govdata_choices": govdata_choices,
         "govdata_label": govdata_label,
         "govdata_domains": govdata_domains,
         "govdata_domain_grid": govdata_domain_grid,
+        "govdata_format_count": govdata_format_count,
     }

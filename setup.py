@@ -38,6 +38,9 @@ setup(
             "govdata_stats = ckanext.govdata.stats.plugin:GovdataStatsPlugin",
             "govdata_showcase = ckanext.govdata.showcase.plugin:GovdataShowcasePlugin",
         ],
+        "ckan.rdf.profiles": [
+            "govdata_dcat_ap_3 = ckanext.govdata.dcat:GovdataDCATAP3Profile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],

@@ -50,3 +50,12 @@ def test_english_is_available(app, department):
     page = app.get("/en/dataset/").body
 
     assert "Domain" in page and "Transport" in page
+
+
+def test_main_navigation_lists_the_catalogue_sections(app):
+    page = app.get("/").body
+
+    nav = page.split('class="masthead"', 1)[1].split("</nav>", 1)[0]
+    for label, href in (("数据集", "/dataset/"), ("API 接口", "/dataservice/"), ("提供单位", "/organization/"), ("关于", "/about")):
+        assert f'href="{href}"' in nav and label in nav, label
+    assert "/group/" not in nav

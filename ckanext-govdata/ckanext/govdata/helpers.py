@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import flask
 
 from ckanext.govdata import vocabularies
 
@@ -51,6 +52,19 @@ def govdata_format_count(value: Any) -> str:
     return f"{number / 100_000_000:.4g}亿"
 
 
+def govdata_main_nav() -> list[tuple[str, str, list[str]]]:
+    """Main navigation as (endpoint, label, highlighted-for blueprints); entries whose endpoint
+    is not registered (their plugin is not loaded) are left out."""
+    entries = [
+        ("dataset.search", tk._("Datasets"), ["dataset", "resource"]),
+        ("dataservice.search", tk._("API interfaces"), ["dataservice"]),
+        ("organization.index", tk._("Departments"), ["organization"]),
+        ("home.about", tk._("About"), []),
+    ]
+    endpoints = flask.current_app.view_functions
+    return [entry for entry in entries if entry[0] in endpoints]
+
+
 def all_helpers() -> dict[str, Any]:
     return {
         "govdata_choices": govdata_choices,
@@ -58,4 +72,5 @@ def all_helpers() -> dict[str, Any]:
         "govdata_domains": govdata_domains,
         "govdata_domain_grid": govdata_domain_grid,
         "govdata_format_count": govdata_format_count,
+        "govdata_main_nav": govdata_main_nav,
     }

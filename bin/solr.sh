@@ -5,8 +5,13 @@
 #   bin/solr.sh stop      SIGTERM, then SIGKILL if it has not stopped after a timeout
 #   bin/solr.sh status    say whether it runs (exit 0) or not (exit 3)
 #   bin/solr.sh restart   stop, then start (picks up configset changes)
-# Environment: SOLR_PORT (8983), GOVDATA_LOCAL (<repo>/.local).
+#   bin/solr.sh build     build the launchers (search/) if their sources changed
+#   bin/solr.sh cloud [--nodes 2] [--shards 2] [--replicas 2] [--port 8990]
+#                         a throw-away SolrCloud in the foreground (embedded ZooKeeper, collection
+#                         ckan from config/solr); type "stop 2" / "start 2" / "status", Ctrl-C ends it
+# Environment: SOLR_PORT (8983), SOLRCLOUD_PORT (8990), GOVDATA_LOCAL (<repo>/.local).
 # Files: $GOVDATA_LOCAL/solr/{home/,solr.pid,solr.log,solr.out}. Index data survives restarts.
+# SolrCloud: $GOVDATA_LOCAL/solrcloud/{cluster/,solr.log}; the cluster is wiped at each start.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +26,8 @@ LOG_FILE="$SOLR_DIR/solr.log"
 OUT_FILE="$SOLR_DIR/solr.out"
 BUILD_STAMP="$PROJECT/target/.built"
 MAIN_CLASS=cn.govdata.search.SolrLauncher
+CLOUD_CLASS=cn.govdata.search.SolrCloudLauncher
+CLOUD_PORT="${SOLRCLOUD_PORT:-8990}"
 CORES=(ckan ckan_test)
 START_TIMEOUT=90
 STOP_TIMEOUT=30
@@ -188,9 +195,19 @@ cmd_status() {
     done
 }
 
+cmd_cloud() {
+    local dir="$LOCAL/solrcloud"
+    mkdir -p "$dir"
+    say "Starting SolrCloud (collection ckan from $CONFIG/conf); log in $dir/solr.log"
+    exec java -Xms512m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+        -Dfile.encoding=UTF-8 -Duser.timezone=UTC -Dsolr.log.dir="$dir" \
+        -cp "$PROJECT/target/classes:$PROJECT/target/lib/*" "$CLOUD_CLASS" "$dir/cluster" "$CONFIG/conf" \
+        --port "$CLOUD_PORT" "$@"
+}
+
 case "${1:-}" in
-    start | stop | status | restart) ;;
-    *) echo "usage: bin/solr.sh start|stop|status|restart" >&2; exit 2 ;;
+    start | stop | status | restart | build | cloud) ;;
+    *) echo "usage: bin/solr.sh start|stop|status|restart|build|cloud" >&2; exit 2 ;;
 esac
 
 mkdir -p "$SOLR_DIR"
@@ -203,4 +220,7 @@ case "$1" in
     stop) cmd_stop ;;
     status) cmd_status ;;
     restart) cmd_stop && cmd_start ;;
+    build) build ;;
+    # The cloud runs in the foreground: release the lock so the standalone node stays manageable.
+    cloud) build && exec 9>&- && shift && cmd_cloud "$@" ;;
 esac

@@ -58,5 +58,5 @@ def log_in(page: Any, base_url: str, username: str, password: str = "correct123"
     page.goto(f"{base_url}/user/login")
     page.fill("#field-login", username)
     page.fill("#field-password", password)
-    page.click("form.form-horizontal button[type=submit], form button[type=submit]")
+    page.locator("form[action*='login'] button[type=submit]").click()
     page.wait_for_load_state("networkidle")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from ckanext.govdata import search_cli
+
 
 @click.group(short_help="govdata portal commands")
 def govdata() -> None:
@@ -21,3 +23,6 @@ def demo_load(seed: int) -> None:
     from ckanext.govdata.demo import loader
 
     loader.load(seed=seed)
+
+
+govdata.add_command(search_cli.search_index)

@@ -8,7 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.govdata import cli, helpers, search, validators
+from ckanext.govdata import cli, helpers, search, validators, views
 from ckanext.govdata.logic import action
 
 
@@ -22,6 +22,7 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IClick)
     p.implements(p.IActions)
+    p.implements(p.IBlueprint)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
@@ -51,6 +52,10 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
     def get_actions(self) -> dict[str, Any]:
         return action.all_actions()
+
+    # IBlueprint
+    def get_blueprint(self) -> list[Any]:
+        return [views.js_translations()]
 
     # IClick
     def get_commands(self) -> list[Any]:

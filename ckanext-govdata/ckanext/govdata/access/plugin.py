@@ -1,8 +1,44 @@
 """govdata_access: conditional opening (依申请开放), requests, grants and their enforcement."""
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+from ckanext.govdata.access import cli, helpers, views
+from ckanext.govdata.access.logic import action, auth, enforcement
 
 
+@tk.blanket.config_declarations
 class GovdataAccessPlugin(p.SingletonPlugin):
-    pass
+    p.implements(p.IConfigurer)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+    p.implements(p.IClick)
+    p.implements(p.ITemplateHelpers)
+
+    # IConfigurer
+    def update_config(self, config: Any) -> None:
+        tk.add_template_directory(config, "templates")
+
+    # IActions
+    def get_actions(self) -> dict[str, Any]:
+        return {**enforcement.all_chained_actions(), **action.all_actions()}
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        return auth.all_auth_functions()
+
+    # IBlueprint
+    def get_blueprint(self) -> list[Any]:
+        return [views.access]
+
+    # IClick
+    def get_commands(self) -> list[Any]:
+        return [cli.govdata_access]
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        return helpers.all_helpers()

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 import click
+import sqlalchemy
 from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
@@ -43,6 +44,10 @@ def load(seed: int = catalogue.DEFAULT_SEED) -> None:
     started = time.monotonic()
     demo = catalogue.build(seed)
     tally = load_catalogue(demo)
+    if p.plugin_loaded("govdata_showcase"):
+        from ckanext.govdata.demo import showcases
+
+        showcases.load(_context(), seed=seed)
     figures = demo.figures()
     click.secho(
         f"Demo catalogue (seed {seed}): {figures.departments} departments, {figures.domains} domains, "
@@ -123,8 +128,15 @@ def _missing_datastore() -> list[str]:
     if not tk.config.get("ckan.datastore.write_url"):
         return ["ckan.datastore.write_url is not set in the ini file"]
     try:
-        _action("datastore_search", resource_id="_table_metadata", limit=0)
-    except Exception as error:  # a missing database, role or grant all surface differently
+        # Both roles the datastore uses must reach their database; asked directly, so that
+        # plugins wrapping datastore actions do not change the answer.
+        for url in (tk.config["ckan.datastore.write_url"], tk.config.get("ckan.datastore.read_url")):
+            if url:
+                engine = sqlalchemy.create_engine(url)
+                with engine.connect() as connection:
+                    connection.execute(sqlalchemy.text("SELECT 1"))
+                engine.dispose()
+    except sqlalchemy.exc.SQLAlchemyError as error:
         return [
             f"the datastore database does not answer ({type(error).__name__}): create it and run "
             "`ckan -c <ini> datastore set-permissions | psql …`"

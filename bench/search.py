@@ -1,0 +1,497 @@
+"""Search benchmark (issue #4): CKAN's package_search against the same query sent straight to Solr
+on 100,000 Chinese datasets, and the throughput of rebuilding the index. Not a test; prints
+baseline, ours and the ratio. Needs PostgreSQL, Redis and Solr running (bin/dev services):
+
+    .venv/bin/python bench/search.py [--datasets 100000] [--through-ckan 2000] [--queries 200]
+
+Method, in one run:
+1. Its own Solr core ``ckan_bench`` (the configset copied from config/solr/conf, on the running
+   node) and its own databases ``govdata_bench`` / ``govdata_datastore_bench``, all removed at
+   the end (``--keep`` leaves them). CKAN runs in this process with config/test.ini, pointed at
+   them through CKAN_* variables like a test sandbox, with every plugin of the portal loaded.
+2. ``--through-ckan`` packages (datasets and API interfaces of the demo generator, repeated with
+   new names) are written through ``package_create``.
+3. Reindex: the core is emptied and refilled by ``ckan search-index rebuild`` (CKAN's command,
+   the baseline), then again by ``ckan govdata search-index rebuild`` (ours); wall time of each
+   command, start-up included.
+4. The index documents CKAN's indexer makes for those packages are captured (its Solr ``add``
+   intercepted during a rebuild) and cloned with new ids, names, districts, years and dates
+   until the core holds ``--datasets`` documents; the clones go to Solr in batches.
+5. Three query cases, each ``--queries`` times through ``package_search`` (the action, in
+   process, as an anonymous user) and as many times straight to Solr's /select with exactly the
+   parameters CKAN sent (captured from CKAN's own call), interleaved. Each call uses a different
+   term, page or filter, drawn alternately for the two sides, so neither side is served from
+   the other's query-result cache.
+6. Solr's heap (JVM metrics API, the whole node) and the core's index size.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from unittest import mock
+
+import pysolr
+import requests
+import sqlalchemy as sa
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_INI = REPO / "config" / "test.ini"
+CONFIGSET = REPO / "config" / "solr" / "conf"
+CKAN = REPO / ".venv" / "bin" / "ckan"
+CORE = "ckan_bench"
+DATABASE = "govdata_bench"
+DATASTORE = "govdata_datastore_bench"
+REDIS_DB = 12
+ROWS = 20
+WARM_UP = 10
+FACETS = ["domain", "organization", "open_condition", "update_frequency", "res_format"]
+DISTRICTS = ["绍兴市", "越城区", "柯桥区", "上虞区", "诸暨市", "嵊州市", "新昌县"]
+TARGET_OVERHEAD = 2.0
+TARGET_SOLR_P95_MS = 20.0
+TARGET_REINDEX_RATE = 500.0
+CLONE_NAMESPACE = uuid.UUID("0b8e7a52-3c1f-4d8e-9a55-6f0e2b1c9d47")
+
+
+def main() -> None:
+    arguments = _arguments()
+    environment = _environment(arguments)
+    os.environ.update(environment)
+    for key in ("CKAN_INI", "CKAN_SITE_ID", "CKAN_SITE_URL"):
+        os.environ.pop(key, None)
+    try:
+        _setup(arguments)
+        from ckan.cli import load_config
+        from ckan.config.middleware import make_app
+
+        app = make_app(load_config(str(TEST_INI)))
+        with app._wsgi_app.test_request_context():
+            _run(arguments)
+    finally:
+        if not arguments.keep:
+            _teardown(arguments)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", type=int, default=100_000, help="documents in the core for the queries")
+    parser.add_argument("--through-ckan", type=int, default=2_000, help="packages written with package_create")
+    parser.add_argument("--queries", type=int, default=200, help="calls per case and side")
+    parser.add_argument("--solr", default="http://127.0.0.1:8983/solr", help="the running Solr node")
+    parser.add_argument("--database", default="postgresql://ckan:ckan@127.0.0.1:5432", help="role with CREATEDB")
+    parser.add_argument("--keep", action="store_true", help="keep the core and the databases")
+    return parser.parse_args()
+
+
+def _environment(arguments: argparse.Namespace) -> dict[str, str]:
+    return {
+        "CKAN_SQLALCHEMY_URL": f"{arguments.database}/{DATABASE}",
+        "CKAN_DATASTORE_WRITE_URL": f"{arguments.database}/{DATASTORE}",
+        "CKAN_DATASTORE_READ_URL": f"postgresql://datastore_ro:datastore_ro@{sa.engine.make_url(arguments.database).host}:5432/{DATASTORE}",
+        "CKAN_SOLR_URL": f"{arguments.solr}/{CORE}",
+        "CKAN_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "CKAN_STORAGE_PATH": str(REPO / ".local" / "storage" / "bench"),
+    }
+
+
+# --- Setup and teardown -----------------------------------------------------------------------
+
+
+def _admin_engine(arguments: argparse.Namespace) -> sa.Engine:
+    return sa.create_engine(f"{arguments.database}/postgres", isolation_level="AUTOCOMMIT")
+
+
+def _setup(arguments: argparse.Namespace) -> None:
+    say(f"Setting up core {CORE} and databases {DATABASE}, {DATASTORE}")
+    engine = _admin_engine(arguments)
+    with engine.connect() as connection:
+        for database in (DATABASE, DATASTORE):
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            connection.execute(sa.text(f"CREATE DATABASE \"{database}\" ENCODING 'UTF8' TEMPLATE template0"))
+    engine.dispose()
+    Path(os.environ["CKAN_STORAGE_PATH"]).mkdir(parents=True, exist_ok=True)
+    for command in (["db", "init"], ["db", "pending-migrations", "--apply"]):
+        _ckan(command)
+    # The permissions script only touches objects the database owner may change.
+    script = _ckan(["datastore", "set-permissions"]).stdout
+    datastore = sa.create_engine(os.environ["CKAN_DATASTORE_WRITE_URL"], isolation_level="AUTOCOMMIT")
+    with datastore.connect() as connection:
+        # The driver's own cursor: the script holds % signs that are not parameters.
+        connection.connection.cursor().execute(re.sub(r"^\\connect.*$", "", script, flags=re.MULTILINE))
+    datastore.dispose()
+
+    _core_admin(arguments, action="UNLOAD", core=CORE, deleteInstanceDir="true", check=False)
+    instance_dir = Path(_solr_home(arguments)) / CORE
+    shutil.rmtree(instance_dir, ignore_errors=True)
+    shutil.copytree(CONFIGSET, instance_dir / "conf")
+    _core_admin(arguments, action="CREATE", name=CORE, instanceDir=CORE)
+
+
+def _teardown(arguments: argparse.Namespace) -> None:
+    say(f"Removing core {CORE} and databases {DATABASE}, {DATASTORE}")
+    with contextlib.suppress(Exception):
+        import ckan.model as model
+
+        model.Session.remove()
+        model.meta.engine.dispose()
+    _core_admin(arguments, action="UNLOAD", core=CORE, deleteInstanceDir="true", check=False)
+    engine = _admin_engine(arguments)
+    with engine.connect() as connection:
+        for database in (DATABASE, DATASTORE):
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def _ckan(command: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CKAN), "-c", str(TEST_INI), *command], check=True, capture_output=True, text=True, timeout=1800
+    )
+
+
+def _solr_home(arguments: argparse.Namespace) -> str:
+    return requests.get(f"{arguments.solr}/admin/info/system", params={"wt": "json"}, timeout=30).json()["solr_home"]
+
+
+def _core_admin(arguments: argparse.Namespace, check: bool = True, **params: str) -> dict[str, Any]:
+    response = requests.get(f"{arguments.solr}/admin/cores", params={**params, "wt": "json"}, timeout=300)
+    if check:
+        response.raise_for_status()
+    return response.json()
+
+
+# --- The run ----------------------------------------------------------------------------------
+
+
+def _run(arguments: argparse.Namespace) -> None:
+    import ckan.plugins.toolkit as tk
+    from ckan.common import config
+
+    # Production indexing: no commit per dataset, autoSoftCommit makes them visible.
+    config["ckan.search.solr_commit"] = False
+    solr = pysolr.Solr(os.environ["CKAN_SOLR_URL"], timeout=300)
+
+    started = time.monotonic()
+    created = _write_through_ckan(arguments.through_ckan)
+    say(f"Wrote {created} packages through package_create in {time.monotonic() - started:.0f} s")
+
+    reindex = _reindex(solr, created)
+    templates = _captured_documents()
+    load_rate = _load_clones(solr, templates, arguments.datasets)
+    index = _core_admin(arguments, action="STATUS", core=CORE)["status"][CORE]["index"]
+
+    cases = _cases(templates, tk.get_action("package_search"), arguments.queries)
+    heap = [_heap(arguments)]
+    timings = {}
+    for name, case in cases.items():
+        say(f"{name}: {len(set(map(str, case.variants)))} distinct variants")
+        timings[name] = _measure(case)
+        heap.append(_heap(arguments))
+    _report(arguments, reindex, load_rate, timings, index, heap)
+
+
+def _write_through_ckan(count: int) -> int:
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.govdata.demo import catalogue
+
+    demo = catalogue.build()
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+    def context() -> dict[str, Any]:
+        return {"user": site_user, "ignore_auth": True}
+
+    organizations = {
+        department.name: tk.get_action("organization_create")(context(), department.as_organization_dict())["id"]
+        for department in demo.departments
+    }
+    written = 0
+    for round_number in range(count // len(demo.packages) + 1):
+        suffix = f"-r{round_number}" if round_number else ""
+        # Datasets first: the API interfaces of the round name them in served_datasets.
+        for package in (*demo.datasets, *demo.apis):
+            if written == count:
+                return written
+            data = package.as_package_dict()
+            data.update(
+                name=package.name + suffix,
+                identifier=package.identifier + suffix.upper(),
+                owner_org=organizations[package.owner_org],
+            )
+            if package.served_datasets:
+                data["served_datasets"] = [name + suffix for name in package.served_datasets]
+            tk.get_action("package_create")(context(), data)
+            written += 1
+            if written % 250 == 0:
+                say(f"  {written}/{count}")
+    return written
+
+
+def _empty(solr: pysolr.Solr) -> None:
+    solr.delete(q="*:*", commit=True)
+
+
+def _reindex(solr: pysolr.Solr, count: int) -> dict[str, float]:
+    rates = {}
+    for label, command in (
+        ("ckan search-index rebuild", ["search-index", "rebuild", "-q"]),
+        ("ckan govdata search-index rebuild", ["govdata", "search-index", "rebuild"]),
+    ):
+        _empty(solr)
+        started = time.monotonic()
+        _ckan(command)
+        elapsed = time.monotonic() - started
+        solr.commit()
+        indexed = solr.search("*:*", rows=0).hits
+        assert indexed == count, f"{label} indexed {indexed} of {count}"
+        rates[label] = count / elapsed
+        say(f"{label}: {count} datasets in {elapsed:.1f} s")
+    return rates
+
+
+def _captured_documents() -> list[dict[str, Any]]:
+    """The documents CKAN's indexer makes for every package, intercepted before they reach Solr."""
+    from ckan.lib import search
+
+    captured: list[dict[str, Any]] = []
+
+    def add(self: pysolr.Solr, docs: list[dict[str, Any]], *args: Any, **kwargs: Any) -> str:
+        captured.extend(copy.deepcopy(docs))
+        return ""
+
+    with mock.patch.object(pysolr.Solr, "add", add):
+        search.rebuild(defer_commit=True, quiet=True)
+    return captured
+
+
+def _clones(templates: list[dict[str, Any]], count: int) -> Iterator[dict[str, Any]]:
+    rng = random.Random(2026)
+    site_id = templates[0]["site_id"]
+    for number in range(count):
+        template = templates[number % len(templates)]
+        generation = number // len(templates) + 1
+        document = dict(template)
+        package_id = str(uuid.uuid5(CLONE_NAMESPACE, f"{template['id']}/{generation}"))
+        title = re.sub(r"20\d\d年", f"{rng.randint(2012, 2025)}年", template["title"])
+        title = re.sub(rf"^({'|'.join(DISTRICTS)})", rng.choice(DISTRICTS), title)
+        modified = f"{rng.randint(2019, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00Z"
+        document.update(
+            id=package_id,
+            index_id=hashlib.md5(f"{package_id}{site_id}".encode()).hexdigest(),
+            name=f"{template['name']}-g{generation}",
+            title=title,
+            title_string=title,
+            metadata_created=modified,
+            metadata_modified=modified,
+        )
+        for field in ("data_dict", "validated_data_dict"):
+            data = json.loads(template[field])
+            data.update(id=package_id, name=document["name"], title=title, metadata_modified=modified[:-1])
+            document[field] = json.dumps(data, ensure_ascii=False)
+        yield document
+
+
+def _load_clones(solr: pysolr.Solr, templates: list[dict[str, Any]], total: int) -> float:
+    missing = total - solr.search("*:*", rows=0).hits
+    say(f"Cloning {len(templates)} CKAN index documents into {missing} more")
+    http = requests.Session()
+    started = time.monotonic()
+    batch: list[dict[str, Any]] = []
+    for document in _clones(templates, missing):
+        batch.append(document)
+        if len(batch) == 1000:
+            _post(http, batch)
+            batch = []
+    if batch:
+        _post(http, batch)
+    solr.commit()
+    elapsed = time.monotonic() - started
+    assert solr.search("*:*", rows=0).hits == total
+    return missing / elapsed
+
+
+def _post(http: requests.Session, documents: list[dict[str, Any]]) -> None:
+    # JSON straight to /update: pysolr's XML encoding would cost more than Solr's indexing.
+    response = http.post(
+        f"{os.environ['CKAN_SOLR_URL']}/update",
+        data=json.dumps(documents, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json"},
+        timeout=300,
+    )
+    response.raise_for_status()
+
+
+def _heap(arguments: argparse.Namespace) -> dict[str, float]:
+    metrics = requests.get(
+        f"{arguments.solr}/admin/metrics", params={"group": "jvm", "prefix": "memory.heap", "wt": "json"}, timeout=30
+    ).json()["metrics"]["solr.jvm"]
+    return {key.rsplit(".", 1)[1]: value / 2**20 for key, value in metrics.items() if key.endswith(("used", "committed", "max"))}
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+
+class Case:
+    """One query case: CKAN's data_dict for a variant, and how a variant changes CKAN's Solr params."""
+
+    def __init__(self, action: Callable[..., Any], variants: list[Any], data_dict: Callable[[Any], dict[str, Any]],
+                 apply: Callable[[dict[str, Any], Any, Any], None]) -> None:
+        self.action = action
+        self.variants = variants
+        self.data_dict = data_dict
+        self.apply = apply
+
+
+def _chinese_terms(templates: list[dict[str, Any]]) -> list[str]:
+    counts: dict[str, int] = {}
+    for document in templates:
+        for match in re.finditer(r"(?=([\u4e00-\u9fff]{2}))", document["title"]):
+            counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+    return [term for term, _ in sorted(counts.items(), key=lambda item: -item[1]) if term not in ("绍兴", "兴市")]
+
+
+def _cases(templates: list[dict[str, Any]], action: Callable[..., Any], queries: int) -> dict[str, Case]:
+    from ckanext.govdata import vocabularies
+
+    facets = {"facet.field": json.dumps(FACETS), "rows": ROWS}
+    domains = vocabularies.values("domains")
+    conditions = vocabularies.values("open_conditions")
+    filters = [
+        (domain, condition, minimum)
+        for minimum in (0, 10, 100, 500, 1000, 5000, 10000, 100000, 1000000, 10000000)
+        for domain in domains
+        for condition in conditions
+    ]
+    random.Random(7).shuffle(filters)
+
+    def filter_query(variant: tuple[str, str, int]) -> str:
+        domain, condition, minimum = variant
+        return f"+domain:{domain} +open_condition:{condition} +record_count:[{minimum} TO *]"
+
+    def replace_fq(params: dict[str, Any], old: Any, new: Any) -> None:
+        params["fq"] = [item.replace(filter_query(old), filter_query(new)) for item in params["fq"]]
+
+    return {
+        "(a) Chinese term + 5 facets": Case(
+            action,
+            _cycle(_chinese_terms(templates), 2 * queries + WARM_UP),
+            lambda term: {"q": term, **facets},
+            lambda params, old, new: params.update(q=new),
+        ),
+        "(b) *:* + 5 facets, newest first": Case(
+            action,
+            [page * ROWS for page in range(2 * queries + WARM_UP)],
+            lambda start: {"q": "*:*", "sort": "metadata_modified desc", "start": start, **facets},
+            lambda params, old, new: params.update(start=new),
+        ),
+        "(c) filtered query": Case(
+            action,
+            _cycle(filters, 2 * queries + WARM_UP),
+            lambda variant: {"fq": filter_query(variant), "rows": ROWS},
+            replace_fq,
+        ),
+    }
+
+
+def _cycle(items: list[Any], count: int) -> list[Any]:
+    return [items[number % len(items)] for number in range(count)]
+
+
+def _measure(case: Case) -> dict[str, list[float]]:
+    """Alternates CKAN and raw calls; CKAN gets the even variants, Solr the odd ones; the last
+    variants warm up."""
+    http = requests.Session()
+    select = f"{os.environ['CKAN_SOLR_URL']}/select"
+    recorded: list[dict[str, Any]] = []
+    search = pysolr.Solr.search
+
+    def recording_search(self: pysolr.Solr, q: str, **kwargs: Any) -> Any:
+        recorded.append({"q": q, **kwargs})
+        return search(self, q, **kwargs)
+
+    def ckan_call(variant: Any) -> float:
+        started = time.perf_counter()
+        case.action({"user": ""}, case.data_dict(variant))
+        return time.perf_counter() - started
+
+    def raw_call(prototype: dict[str, Any], prototype_variant: Any, variant: Any) -> float:
+        params = copy.deepcopy(prototype)
+        case.apply(params, prototype_variant, variant)
+        started = time.perf_counter()
+        response = http.get(select, params=params, timeout=60)
+        response.raise_for_status()
+        body = response.json()
+        elapsed = time.perf_counter() - started
+        timings["qtime"].append(body["responseHeader"]["QTime"] / 1000)
+        return elapsed
+
+    timings: dict[str, list[float]] = {"solr": [], "ckan": [], "qtime": []}
+    measured, warm_up = case.variants[:-WARM_UP], case.variants[-WARM_UP:]
+    with mock.patch.object(pysolr.Solr, "search", recording_search):
+        # Warm-up, and the parameters CKAN sends for this case.
+        for variant in warm_up:
+            ckan_call(variant)
+    prototype, prototype_variant = recorded[-1], warm_up[-1]
+    for number in range(0, len(measured), 2):
+        timings["ckan"].append(ckan_call(measured[number]))
+        timings["solr"].append(raw_call(prototype, prototype_variant, measured[number + 1]))
+    return timings
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def _percentile(values: list[float], percentile: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(percentile / 100 * (len(ordered) - 1))))] * 1000
+
+
+def _report(arguments: argparse.Namespace, reindex: dict[str, float], load_rate: float,
+            timings: dict[str, dict[str, list[float]]], index: dict[str, Any], heap: list[dict[str, float]]) -> None:
+    print()
+    print(f"Search on {arguments.datasets:,} datasets, {arguments.queries} calls per case and side, rows={ROWS}")
+    print("Solr = round trip of the same /select request from Python (QTime = Solr's own time);")
+    print("CKAN = the package_search action in process, anonymous; ratio = CKAN / Solr.")
+    print(f"{'case':34} {'QTime p50/p95':>15} {'Solr p50/p95 ms':>17} {'CKAN p50/p95 ms':>17} {'ratio p50/p95':>14}  targets")
+    for name, sides in timings.items():
+        solr50, solr95 = _percentile(sides["solr"], 50), _percentile(sides["solr"], 95)
+        ckan50, ckan95 = _percentile(sides["ckan"], 50), _percentile(sides["ckan"], 95)
+        ratio50, ratio95 = ckan50 / solr50, ckan95 / solr95
+        verdict = f"ratio {'ok' if ratio50 <= TARGET_OVERHEAD else 'MISSED'} (≤{TARGET_OVERHEAD:g}×)"
+        if name.startswith("(a)"):
+            verdict += f", Solr p95 {'ok' if solr95 <= TARGET_SOLR_P95_MS else 'MISSED'} (≤{TARGET_SOLR_P95_MS:g} ms)"
+        qtime = f"{_percentile(sides['qtime'], 50):.0f}/{_percentile(sides['qtime'], 95):.0f}"
+        print(f"{name:34} {qtime:>15} {solr50:8.1f}/{solr95:<8.1f} {ckan50:8.1f}/{ckan95:<8.1f} "
+              f"{ratio50:6.2f}/{ratio95:<6.2f}  {verdict}")
+    print()
+    baseline, ours = reindex["ckan search-index rebuild"], reindex["ckan govdata search-index rebuild"]
+    print(f"Reindex of {arguments.through_ckan:,} datasets (wall time of the command, start-up included):")
+    print(f"  baseline  ckan search-index rebuild          {baseline:7.1f} datasets/s")
+    print(f"  ours      ckan govdata search-index rebuild  {ours:7.1f} datasets/s   ratio {ours / baseline:.2f}"
+          f"   target ≥{TARGET_REINDEX_RATE:g}/s: {'ok' if ours >= TARGET_REINDEX_RATE else 'MISSED'}")
+    print(f"  (Solr alone takes CKAN documents in batches of 1,000 at {load_rate:,.0f} documents/s)")
+    print()
+    print(f"Index: {index['numDocs']:,} documents, {index['size']} on disk, {index['segmentCount']} segments")
+    used = [sample["used"] for sample in heap]
+    print("Solr heap (the whole node, JVM metrics API, sampled around the query cases): "
+          f"used {min(used):.0f}-{max(used):.0f} MB, committed {heap[-1]['committed']:.0f} MB, max {heap[-1]['max']:.0f} MB")
+    print(f"Load average during the run: {' '.join(f'{value:.2f}' for value in os.getloadavg())} on {os.cpu_count()} CPUs")
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()

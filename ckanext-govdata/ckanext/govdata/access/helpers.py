@@ -1,0 +1,38 @@
+"""Template helpers of conditional opening."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+
+from ckanext.govdata import open_condition, workdays
+from ckanext.govdata.access import labels
+
+
+def govdata_access_user_grants(package_id: str) -> list[dict[str, Any]]:
+    """The signed-in user's current grants on a dataset (shown on the dataset page)."""
+    if not current_user.is_authenticated:
+        return []
+    context = {"user": current_user.name, "auth_user_obj": current_user}
+    return tk.get_action("govdata_access_grant_list")(context, {"scope": "mine", "package_id": package_id})
+
+
+def govdata_access_is_reviewer() -> bool:
+    viewer = open_condition.Viewer.current()
+    return viewer.sysadmin or bool(viewer.staff_orgs())
+
+
+def all_helpers() -> dict[str, Any]:
+    return {
+        "govdata_access_state_label": labels.state_label,
+        "govdata_access_step_label": labels.step_label,
+        "govdata_access_notice_label": labels.notice_label,
+        "govdata_access_applicant_type_label": labels.applicant_type_label,
+        "govdata_access_timeliness_label": labels.timeliness_label,
+        "govdata_access_grant_status_label": labels.grant_status_label,
+        "govdata_access_may_apply": open_condition.may_apply,
+        "govdata_access_user_grants": govdata_access_user_grants,
+        "govdata_access_is_reviewer": govdata_access_is_reviewer,
+        "govdata_calendar_missing_years": workdays.missing_schedule_years,
+    }

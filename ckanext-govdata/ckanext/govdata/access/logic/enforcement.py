@@ -1,0 +1,278 @@
+"""CKAN core actions chained so that no data location or row leaves through them unchecked.
+
+Each wrapper runs CKAN's own action, then lets ``open_condition`` blank what the caller may
+not use: resource URLs and API endpoints in dataset dicts (package_show, resource_show,
+package_search, activity), raw index fields, and datastore rows outside a data-subject grant.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+import ckan.model as model
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.types import Action, Context, DataDict
+
+from ckanext.govdata import open_condition
+from ckanext.govdata.messages import bilingual
+from ckanext.govdata.open_condition import Viewer
+
+
+def _is_raw_dictization(context: Context) -> bool:
+    """``validate=False`` dicts feed the search index, never a caller; they stay whole."""
+    return context.get("validate") is False
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_show(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    result = original_action(context, data_dict)
+    if _is_raw_dictization(context):
+        return result
+    return open_condition.redact_package(Viewer.from_context(context), result)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_search(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    viewer = Viewer.from_context(context)
+    hidden = open_condition.hidden_not_open_filter(viewer)
+    if hidden:
+        data_dict["fq_list"] = list(data_dict.get("fq_list") or []) + [hidden]
+    fields = data_dict.get("fl")
+    added_id = False
+    if fields:
+        # Raw rows need their id so that their dataset's open condition can be checked.
+        fields = fields.split() if isinstance(fields, str) else list(fields)
+        if "id" not in fields:
+            fields.append("id")
+            added_id = True
+        data_dict["fl"] = fields
+    result = original_action(context, data_dict)
+    for row in result.get("results", []):
+        if fields:
+            open_condition.redact_index_fields(viewer, row)
+            if added_id:
+                row.pop("id", None)
+        else:
+            open_condition.redact_package(viewer, row)
+    return result
+
+
+@tk.chained_action
+@tk.side_effect_free
+def current_package_list_with_resources(
+    original_action: Action, context: Context, data_dict: DataDict
+) -> list[dict[str, Any]]:
+    viewer = Viewer.from_context(context)
+    return [open_condition.redact_package(viewer, package) for package in original_action(context, data_dict)]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dataset_followee_list(original_action: Action, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    viewer = Viewer.from_context(context)
+    return [open_condition.redact_package(viewer, package) for package in original_action(context, data_dict)]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_search(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Resources the caller may not use lose their URL; a query on ``url`` does not see them at all."""
+    viewer = Viewer.from_context(context)
+    result = original_action(context, data_dict)
+    queries = data_dict.get("query") or []
+    queries = [queries] if isinstance(queries, str) else queries
+    probes_url = any(str(term).split(":", 1)[0].strip() == "url" for term in queries)
+    kept = []
+    for resource in result.get("results", []):
+        package = model.Package.get(resource.get("package_id"))
+        if package is not None and open_condition.data_access(viewer, package, resource).allowed:
+            kept.append(resource)
+        elif not probes_url:
+            resource["url"] = ""
+            resource["access_restricted"] = True
+            kept.append(resource)
+    if isinstance(result.get("results"), list):
+        result["count"] = result.get("count", 0) - (len(result["results"]) - len(kept))
+        result["results"] = kept
+    return result
+
+
+def _redact_activity(viewer: Viewer, activity: dict[str, Any]) -> dict[str, Any]:
+    package = (activity.get("data") or {}).get("package")
+    if isinstance(package, dict) and package.get("id"):
+        open_condition.redact_package(viewer, package)
+    return activity
+
+
+def _redact_activities(original_action: Action, context: Context, data_dict: DataDict) -> Any:
+    viewer = Viewer.from_context(context)
+    result = original_action(context, data_dict)
+    return [_redact_activity(viewer, activity) for activity in result]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return _redact_activities(original_action, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def user_activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return _redact_activities(original_action, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dashboard_activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return _redact_activities(original_action, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def organization_activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return _redact_activities(original_action, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def group_activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return _redact_activities(original_action, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def recently_changed_packages_activity_list(
+    original_action: Action, context: Context, data_dict: DataDict
+) -> Any:
+    return _redact_activities(original_action, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_show(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    return _redact_activity(Viewer.from_context(context), original_action(context, data_dict))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_data_show(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    result = original_action(context, data_dict)
+    viewer = Viewer.from_context(context)
+    if data_dict.get("object_type") == "package" or ("resources" in result and "owner_org" in result):
+        open_condition.redact_package(viewer, result)
+    else:
+        _redact_activity(viewer, {"data": result})
+    return result
+
+
+def real_resource_id(name: Optional[str]) -> Optional[str]:
+    """A datastore table name or alias as the id of the resource it belongs to."""
+    if not name:
+        return None
+    if model.Resource.get(name) is not None:
+        return name
+    from ckanext.datastore.backend import DatastoreBackend
+
+    exists, real_id = DatastoreBackend.get_active_backend().resource_id_from_alias(name)
+    return real_id if exists and real_id else None
+
+
+def _with_row_filter(data_dict: DataDict, row_filter: dict[str, str]) -> None:
+    filters: Any = data_dict.get("filters") or {}
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters)
+        except ValueError:
+            filters = None
+    if not isinstance(filters, dict):
+        raise tk.ValidationError({"filters": [bilingual("Filters must be an object of column names and values")]})
+    filters[row_filter["column"]] = row_filter["value"]
+    data_dict["filters"] = filters
+
+
+def _channel() -> str:
+    """datastore_search serves the API, the datastore dump and resource views alike."""
+    from flask import has_request_context, request
+
+    if has_request_context() and request.endpoint == "datastore.dump":
+        return "dump"
+    return "datastore_search"
+
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_search(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Confines data-subject grantees to their subject's rows, and logs grantees' reads."""
+    viewer = Viewer.from_context(context)
+    resource_id = real_resource_id(data_dict.get("resource_id") or data_dict.get("id"))
+    resource, access = (
+        open_condition.resource_access(viewer, resource_id, rows=True) if resource_id else (None, open_condition.DENIED)
+    )
+    if access.allowed and access.row_filter:
+        _with_row_filter(data_dict, access.row_filter)
+    result = original_action(context, data_dict)
+    if resource is not None and access.basis == "grant":
+        open_condition.log_access(
+            viewer, access, resource.package_id, resource.id, _channel(), len(result.get("records") or []), "rows"
+        )
+    return result
+
+
+def stash_sql_accesses(accesses: list[tuple[model.Resource, open_condition.Access]]) -> None:
+    """The auth function sees the tables of a SQL query; the action needs them to log the read.
+
+    CKAN hands the auth function a copy of the context, so they meet on the request's ``g``.
+    """
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.govdata_sql_accesses = accesses
+
+
+def _stashed_sql_accesses() -> list[tuple[model.Resource, open_condition.Access]]:
+    from flask import g, has_app_context
+
+    return g.pop("govdata_sql_accesses", []) if has_app_context() else []
+
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_search_sql(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Logs grantees' SQL reads; the chained auth function has already refused restricted tables."""
+    result = original_action(context, data_dict)
+    viewer = Viewer.from_context(context)
+    rows = len(result.get("records") or [])
+    for resource, access in _stashed_sql_accesses():
+        open_condition.log_access(viewer, access, resource.package_id, resource.id, "datastore_search_sql", rows, "rows")
+    return result
+
+
+def all_chained_actions() -> dict[str, Action]:
+    """The wrappers of core actions, for the plugins that provide them in this configuration."""
+    actions: dict[str, Action] = {
+        "package_show": package_show,
+        "package_search": package_search,
+        "current_package_list_with_resources": current_package_list_with_resources,
+        "dataset_followee_list": dataset_followee_list,
+        "resource_search": resource_search,
+    }
+    if p.plugin_loaded("activity"):
+        actions.update({
+            "package_activity_list": package_activity_list,
+            "user_activity_list": user_activity_list,
+            "dashboard_activity_list": dashboard_activity_list,
+            "organization_activity_list": organization_activity_list,
+            "group_activity_list": group_activity_list,
+            "recently_changed_packages_activity_list": recently_changed_packages_activity_list,
+            "activity_show": activity_show,
+            "activity_data_show": activity_data_show,
+        })
+    if p.plugin_loaded("datastore"):
+        actions["datastore_search"] = datastore_search
+        if tk.asbool(tk.config.get("ckan.datastore.sqlsearch.enabled")):
+            actions["datastore_search_sql"] = datastore_search_sql
+    return actions

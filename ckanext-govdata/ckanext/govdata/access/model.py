@@ -1,0 +1,146 @@
+"""Tables of conditional opening: requests, their history, grants, access log, notices, calendar.
+
+Created by the alembic migrations in ``migration/govdata_access``; everything else reaches
+them through the actions in ``logic/action.py`` (and ``open_condition`` / ``workdays``, which
+read grants and calendar overrides on every data access).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ckan.model.base import BaseModel
+from ckan.model.types import make_uuid
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, as CKAN's own tables store timestamps."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class AccessRequest(BaseModel):
+    """An application (申请) for data of a conditional dataset."""
+
+    __tablename__ = "govdata_access_request"
+
+    id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=make_uuid)
+    user_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("user.id"), index=True)
+    package_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("package.id"), index=True)
+    # The department at the time of the request: reviews and the ledger filter on it.
+    organization_id: Mapped[Optional[str]] = mapped_column(sa.UnicodeText, index=True)
+    resource_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    applicant_type: Mapped[str] = mapped_column(sa.UnicodeText)
+    applicant_name: Mapped[str] = mapped_column(sa.UnicodeText)
+    credit_code: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    contact_phone: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    contact_email: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    purpose: Mapped[str] = mapped_column(sa.UnicodeText)
+    scenario: Mapped[str] = mapped_column(sa.UnicodeText)
+    period_start: Mapped[dt.date] = mapped_column(sa.Date)
+    period_end: Mapped[dt.date] = mapped_column(sa.Date)
+    fields_needed: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    commitments: Mapped[str] = mapped_column(sa.UnicodeText)
+    agreement_accepted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    # Data-subject authorised use: whose rows, and how the subject consented.
+    subject_id: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    subject_consent: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    # Fingerprint of the submitted content: a repeated identical create returns the same request.
+    fingerprint: Mapped[str] = mapped_column(sa.UnicodeText)
+    state: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
+    platform_holds_data: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    limit_days: Mapped[Optional[int]] = mapped_column(sa.Integer)
+    submitted_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+    due_date: Mapped[Optional[dt.date]] = mapped_column(sa.Date, index=True)
+    decided_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+    decision_reason: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
+    modified: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)
+
+
+class AccessRequestEvent(BaseModel):
+    """One step of a request: the ledger (台账) is built from these."""
+
+    __tablename__ = "govdata_access_request_event"
+
+    # A sequence, not a uuid: steps of one transaction share a timestamp but keep their order.
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=True)
+    request_id: Mapped[str] = mapped_column(
+        sa.UnicodeText, sa.ForeignKey("govdata_access_request.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(sa.UnicodeText)
+    actor_id: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    from_state: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    to_state: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    note: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
+
+
+class AccessGrant(BaseModel):
+    """Permission for one user to get the data of (some resources of) one dataset."""
+
+    __tablename__ = "govdata_access_grant"
+    __table_args__ = (sa.Index("govdata_access_grant_user_package_idx", "user_id", "package_id"),)
+
+    id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=make_uuid)
+    request_id: Mapped[Optional[str]] = mapped_column(
+        sa.UnicodeText, sa.ForeignKey("govdata_access_request.id"), unique=True
+    )
+    user_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("user.id"))
+    package_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("package.id"))
+    # Empty means every resource of the dataset.
+    resource_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    # {"column": ..., "value": ...}: only the data subject's rows (数据主体授权使用).
+    row_filter: Mapped[Optional[dict[str, str]]] = mapped_column(JSONB)
+    starts_on: Mapped[dt.date] = mapped_column(sa.Date)
+    expires_on: Mapped[dt.date] = mapped_column(sa.Date)
+    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+    revoked_by: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    revoke_reason: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
+
+
+class AccessLog(BaseModel):
+    """One access to conditional data by a grantee: who, what, when, how much."""
+
+    __tablename__ = "govdata_access_log"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
+    grant_id: Mapped[Optional[str]] = mapped_column(sa.UnicodeText, index=True)
+    package_id: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
+    resource_id: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    channel: Mapped[str] = mapped_column(sa.UnicodeText)
+    amount: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
+    unit: Mapped[str] = mapped_column(sa.UnicodeText)
+    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, index=True)
+
+
+class AccessNotice(BaseModel):
+    """An in-app notice (站内通知) about a request, shown to its recipient until read."""
+
+    __tablename__ = "govdata_access_notice"
+
+    id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=make_uuid)
+    user_id: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
+    request_id: Mapped[str] = mapped_column(
+        sa.UnicodeText, sa.ForeignKey("govdata_access_request.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(sa.UnicodeText)
+    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
+    read_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+
+
+class WorkdayOverride(BaseModel):
+    """A day whose working/non-working status staff set by hand (next year's State Council schedule)."""
+
+    __tablename__ = "govdata_workday_override"
+
+    day: Mapped[dt.date] = mapped_column(sa.Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(sa.Boolean)
+    note: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    modified: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)

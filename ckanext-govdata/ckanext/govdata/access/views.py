@@ -1,0 +1,386 @@
+"""Pages of conditional opening, and the guard in front of CKAN's file and dump downloads.
+
+The pages are thin: they call the ``govdata_access_*`` actions and render their results.
+"""
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any, Optional
+
+from flask import Blueprint, request, send_file
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+
+from ckanext.govdata import open_condition
+from ckanext.govdata.access import attachments as attachment_store
+from ckanext.govdata.open_condition import Viewer
+
+access = Blueprint("govdata_access", __name__)
+
+REQUEST_FORM_FIELDS = (
+    "applicant_type", "applicant_name", "credit_code", "contact_phone", "contact_email", "purpose", "scenario",
+    "period_start", "period_end", "commitments", "subject_id", "subject_consent",
+)
+LIST_FILTERS = ("state", "organization_id", "overdue", "date_from", "date_to")
+
+
+def _context() -> dict[str, Any]:
+    return {"user": current_user.name, "auth_user_obj": current_user}
+
+
+def _action(name: str, **data: Any) -> Any:
+    return tk.get_action(name)(_context(), data)
+
+
+def _require_login() -> Any:
+    if not current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=request.full_path)
+    return None
+
+
+def _guarded_resource_id() -> tuple[Optional[str], str]:
+    """The resource a download or dump request asks for, and the channel it uses."""
+    endpoint = request.endpoint or ""
+    view_args = request.view_args or {}
+    if endpoint == "datastore.dump":
+        return view_args.get("resource_id"), "dump"
+    # dataset_resource.download, dataservice_resource.download … one blueprint per dataset type.
+    if endpoint.endswith("resource.download"):
+        return view_args.get("resource_id"), "download"
+    return None, ""
+
+
+@access.before_app_request
+def guard_downloads() -> Any:
+    """403 before CKAN serves a file or a datastore dump the user may not have.
+
+    CKAN's own download view then runs unchanged for those who may, so the
+    ``resource_download`` signal (the download counter) still fires.
+    """
+    resource_id, channel = _guarded_resource_id()
+    if not resource_id:
+        return None
+    from ckanext.govdata.access.logic.enforcement import real_resource_id
+
+    resource_id = real_resource_id(resource_id)
+    if resource_id is None:
+        return None
+    viewer = Viewer.current()
+    # A dump goes through datastore_search, which keeps a data-subject grantee to their rows.
+    resource, decision = open_condition.resource_access(viewer, resource_id, rows=channel == "dump")
+    if resource is None:
+        return None
+    if not decision.allowed:
+        return tk.abort(403, tk._("The data of this dataset is available only to holders of an approved request"))
+    if channel == "download":
+        open_condition.log_access(viewer, decision, resource.package_id, resource.id, "download", resource.size, "bytes")
+    return None
+
+
+def _form_data(package_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = {field: request.form.get(field, "").strip() for field in REQUEST_FORM_FIELDS}
+    data.update(
+        package_id=package_id,
+        resource_ids=request.form.getlist("resource_ids"),
+        fields_needed=request.form.getlist("fields_needed"),
+        agreement_accepted="agreement_accepted" in request.form,
+        attachments=[item for item in request.files.getlist("attachments") if item.filename],
+        submit=True,
+    )
+    return {key: value for key, value in data.items() if value not in ("", None)}
+
+
+def _render_form(package: dict[str, Any], data: dict[str, Any], errors: dict[str, Any],
+                 access_request: Optional[dict[str, Any]] = None) -> str:
+    return tk.render(
+        "govdata_access/apply.html",
+        {"pkg": package, "data": data, "errors": errors, "access_request": access_request},
+    )
+
+
+@access.route("/dataset/<package_id>/apply", methods=["GET", "POST"])
+def apply(package_id: str) -> Any:
+    """The application form (申请表) of a conditional dataset."""
+    login = _require_login()
+    if login:
+        return login
+    try:
+        package = _action("package_show", id=package_id)
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Dataset not found"))
+    if not open_condition.may_apply(package):
+        tk.h.flash_error(tk._("Only conditional datasets take requests"))
+        return tk.redirect_to(f"{package['type']}.read", id=package["name"])
+    if request.method == "GET":
+        return _render_form(package, {"applicant_name": current_user.fullname or ""}, {})
+    data = _form_data(package["id"])
+    try:
+        created = _action("govdata_access_request_create", **data)
+    except tk.ValidationError as error:
+        return _render_form(package, data, error.error_dict)
+    tk.h.flash_success(tk._("Your request was submitted; you can follow it here"))
+    return tk.redirect_to("govdata_access.request_read", request_id=created["id"])
+
+
+@access.route("/access/request/<request_id>/edit", methods=["GET", "POST"])
+def edit(request_id: str) -> Any:
+    """Change a draft or a request returned for more information, and submit it again."""
+    login = _require_login()
+    if login:
+        return login
+    try:
+        shown = _action("govdata_access_request_show", id=request_id)
+        package = _action("package_show", id=shown["package_id"])
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Request not found"))
+    if request.method == "GET":
+        return _render_form(package, shown, {}, shown)
+    data = _form_data(package["id"])
+    try:
+        _action("govdata_access_request_update", id=request_id, **data)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the applicant may do this"))
+    except tk.ValidationError as error:
+        return _render_form(package, dict(shown, **data), error.error_dict, shown)
+    tk.h.flash_success(tk._("Your request was submitted again"))
+    return tk.redirect_to("govdata_access.request_read", request_id=request_id)
+
+
+@access.route("/access/requests")
+def my_requests() -> Any:
+    """My requests (我的申请) and my grants."""
+    login = _require_login()
+    if login:
+        return login
+    return tk.render(
+        "govdata_access/my_requests.html",
+        {
+            "requests": _action("govdata_access_request_list", scope="mine", limit=200)["results"],
+            "grants": _action("govdata_access_grant_list", scope="mine", include_inactive=True),
+            "notices": _action("govdata_access_notice_list"),
+        },
+    )
+
+
+def _filters() -> dict[str, Any]:
+    return {key: request.args[key] for key in LIST_FILTERS if request.args.get(key)}
+
+
+@access.route("/access/review", methods=["GET", "POST"])
+def review_queue() -> Any:
+    """The staff's queue (审核队列), with bulk actions on the selected requests."""
+    login = _require_login()
+    if login:
+        return login
+    viewer = Viewer.current()
+    if not (viewer.sysadmin or viewer.staff_orgs()):
+        return tk.abort(403, tk._("Only reviewers may see the review queue"))
+    if request.method == "POST":
+        _bulk(request.form.getlist("request_ids"), request.form.get("operation", ""), request.form.get("reason", ""))
+        return tk.redirect_to("govdata_access.review_queue", **_filters())
+    filters = _filters()
+    filters.setdefault("state", "submitted,department_review")
+    try:
+        listed = _action("govdata_access_request_list", scope="review", limit=200, **filters)
+    except tk.ValidationError as error:
+        tk.h.flash_error("; ".join(message for messages in error.error_dict.values() for message in messages))
+        listed = {"count": 0, "results": []}
+    return tk.render(
+        "govdata_access/review_queue.html",
+        {"listed": listed, "filters": filters, "notices": _action("govdata_access_notice_list"),
+         "sysadmin": viewer.sysadmin},
+    )
+
+
+BULK_OPERATIONS = {
+    "pass": ("govdata_access_request_review", {"outcome": "pass"}),
+    "approve": ("govdata_access_request_decide", {"decision": "approve"}),
+    "reject": (None, {}),
+    "return": (None, {}),
+}
+
+
+def _bulk(request_ids: list[str], operation: str, reason: str) -> None:
+    """Apply one operation to each selected request; report how many succeeded and why others not."""
+    if operation not in BULK_OPERATIONS or not request_ids:
+        tk.h.flash_error(tk._("Select requests and an action"))
+        return
+    done, failures = 0, []
+    for request_id in request_ids:
+        try:
+            state = _action("govdata_access_request_show", id=request_id)["state"]
+            name, extra = BULK_OPERATIONS[operation]
+            if name is None:
+                # Rejecting or returning is the platform's at the check and the department's after it.
+                if state == "submitted":
+                    name, extra = "govdata_access_request_review", {"outcome": operation}
+                else:
+                    name, extra = "govdata_access_request_decide", {"decision": operation}
+            _action(name, id=request_id, reason=reason, **extra)
+            done += 1
+        except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as error:
+            message = error.error_dict if isinstance(error, tk.ValidationError) else str(error)
+            failures.append(f"{request_id[:8]}: {message}")
+    if done:
+        tk.h.flash_success(tk._("{count} requests updated").format(count=done))
+    for failure in failures:
+        tk.h.flash_error(failure)
+
+
+@access.route("/access/request/<request_id>")
+def request_read(request_id: str) -> Any:
+    """A request with its history and what the viewer may do next."""
+    login = _require_login()
+    if login:
+        return login
+    try:
+        shown = _action("govdata_access_request_show", id=request_id)
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Request not found"))
+    viewer = Viewer.current()
+    if any(notice["request_id"] == request_id for notice in _action("govdata_access_notice_list")):
+        _action("govdata_access_notice_read", id=request_id)
+    return tk.render(
+        "govdata_access/request_read.html",
+        {
+            "access_request": shown,
+            "is_applicant": shown["user_id"] == viewer.user_id,
+            "may_check": viewer.sysadmin and shown["state"] == "submitted",
+            "may_decide": shown["state"] == "department_review"
+            and (viewer.sysadmin or viewer.staff_of(shown["organization_id"])),
+            "may_revoke": bool(shown["grant"]) and shown["grant"]["status"] in ("active", "pending")
+            and (viewer.sysadmin or viewer.staff_of(shown["organization_id"])),
+        },
+    )
+
+
+@access.route("/access/request/<request_id>/act", methods=["POST"])
+def request_act(request_id: str) -> Any:
+    """One operation on a request from its page: withdraw, check, decide or revoke."""
+    login = _require_login()
+    if login:
+        return login
+    operation = request.form.get("operation", "")
+    reason = request.form.get("reason", "").strip()
+    try:
+        if operation == "withdraw":
+            _action("govdata_access_request_withdraw", id=request_id, reason=reason)
+        elif operation in ("pass", "check_reject", "check_return"):
+            _action("govdata_access_request_review", id=request_id, outcome=operation.removeprefix("check_"),
+                    reason=reason)
+        elif operation in ("approve", "reject", "return"):
+            data = {"reason": reason}
+            if request.form.get("expires_on"):
+                data["expires_on"] = request.form["expires_on"]
+            _action("govdata_access_request_decide", id=request_id, decision=operation, **data)
+        elif operation == "revoke":
+            _action("govdata_access_grant_revoke", id=request.form.get("grant_id", ""), reason=reason)
+        else:
+            return tk.abort(400, tk._("Unknown operation"))
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.ValidationError as error:
+        for messages in error.error_dict.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                tk.h.flash_error(message)
+        return tk.redirect_to("govdata_access.request_read", request_id=request_id)
+    tk.h.flash_success(tk._("Done"))
+    return tk.redirect_to("govdata_access.request_read", request_id=request_id)
+
+
+@access.route("/access/request/<request_id>/attachment/<attachment_id>")
+def attachment(request_id: str, attachment_id: str) -> Any:
+    """An attachment, to those who may see the request."""
+    login = _require_login()
+    if login:
+        return login
+    try:
+        shown = _action("govdata_access_request_show", id=request_id)
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Request not found"))
+    found = next((item for item in shown["attachments"] if item["id"] == attachment_id), None)
+    if found is None:
+        return tk.abort(404, tk._("Attachment not found"))
+    return send_file(
+        attachment_store.path(request_id, found), mimetype=found["mimetype"], as_attachment=True,
+        download_name=found["name"],
+    )
+
+
+@access.route("/access/ledger")
+def ledger() -> Any:
+    """The ledger (台账): every request reviewed here, with filters and export."""
+    login = _require_login()
+    if login:
+        return login
+    filters = _filters()
+    try:
+        listed = _action("govdata_access_request_list", scope="review", limit=500, **filters)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only reviewers may export the ledger"))
+    except tk.ValidationError as error:
+        tk.h.flash_error("; ".join(message for messages in error.error_dict.values() for message in messages))
+        listed = {"count": 0, "results": []}
+    viewer = Viewer.current()
+    if not (viewer.sysadmin or viewer.staff_orgs()):
+        return tk.abort(403, tk._("Only reviewers may export the ledger"))
+    return tk.render("govdata_access/ledger.html", {"listed": listed, "filters": filters})
+
+
+@access.route("/access/ledger/export")
+def ledger_export() -> Any:
+    login = _require_login()
+    if login:
+        return login
+    try:
+        exported = _action(
+            "govdata_access_ledger_export", format=request.args.get("format", "xlsx"), **_filters()
+        )
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only reviewers may export the ledger"))
+    except tk.ValidationError as error:
+        return tk.abort(400, str(error.error_dict))
+    return send_file(
+        io.BytesIO(base64.b64decode(exported["content_base64"])), mimetype=exported["mimetype"],
+        as_attachment=True, download_name=exported["filename"],
+    )
+
+
+@access.route("/access/calendar", methods=["GET", "POST"])
+def calendar() -> Any:
+    """The working-day calendar: the year's source, the overrides, a day to set, a file to import."""
+    login = _require_login()
+    if login:
+        return login
+    if not Viewer.current().sysadmin:
+        return tk.abort(403, tk._("Only the data bureau's staff may change the working-day calendar"))
+    year = request.values.get("year") or None
+    if request.method == "POST":
+        operation = request.form.get("operation")
+        try:
+            if operation == "set":
+                _action("govdata_workday_override_set", day=request.form.get("day", ""),
+                        is_workday=request.form.get("is_workday", ""), note=request.form.get("note", ""))
+            elif operation == "delete":
+                _action("govdata_workday_override_delete", day=request.form.get("day", ""))
+            elif operation == "import":
+                imported = _action("govdata_workday_schedule_import", upload=request.files.get("upload"))
+                tk.h.flash_success(tk._("{count} days imported").format(count=imported["imported"]))
+            else:
+                return tk.abort(400, tk._("Unknown operation"))
+        except tk.ValidationError as error:
+            for messages in error.error_dict.values():
+                for message in messages:
+                    tk.h.flash_error(message)
+        return tk.redirect_to("govdata_access.calendar", year=year) if year else tk.redirect_to(
+            "govdata_access.calendar"
+        )
+    try:
+        shown = _action("govdata_workday_calendar_show", **({"year": year} if year else {}))
+    except tk.ValidationError as error:
+        return tk.abort(400, str(error.error_dict))
+    return tk.render("govdata_access/calendar.html", {"calendar": shown})

@@ -1,0 +1,51 @@
+"""Alembic environment of the govdata_stats plugin: its own version table, its own tables."""
+from __future__ import annotations
+
+import os
+from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+from ckan.model.meta import metadata
+
+config = context.config
+fileConfig(config.config_file_name)
+
+VERSION_TABLE = f"{os.path.basename(os.path.dirname(__file__))}_alembic_version"
+
+
+def include_object(object, name, type_, reflected, compare_to):
+    """Autogenerate looks at the stats tables only, never at CKAN's or other plugins'."""
+    return type_ != "table" or name.startswith("govdata_stats_")
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=metadata,
+        literal_binds=True,
+        version_table=VERSION_TABLE,
+        include_object=include_object,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table=VERSION_TABLE,
+            include_object=include_object,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

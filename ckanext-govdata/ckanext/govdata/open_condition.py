@@ -1,0 +1,321 @@
+"""The open-condition rules (开放属性): who may get the data of which dataset.
+
+Every data path (downloads, datastore queries, dataset and resource metadata, search
+results, RDF, activity) asks this module; nothing else decides. Metadata is public for
+unconditional and conditional datasets; data is:
+
+* ``unconditional`` — served to everyone;
+* ``conditional`` — served to holders of an approved, unexpired, unrevoked grant, plus the
+  resources the department marked as public samples;
+* ``not-open`` — never served;
+
+and in every case to sysadmins and the owning department's editors and admins. A dataset
+whose open condition is missing or unknown is treated as not-open (default-deny).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context
+
+from ckanext.govdata import workdays
+from ckanext.govdata.access.model import AccessGrant, AccessLog, utcnow
+
+UNCONDITIONAL = "unconditional"
+CONDITIONAL = "conditional"
+NOT_OPEN = "not-open"
+CONDITIONS = (UNCONDITIONAL, CONDITIONAL, NOT_OPEN)
+STAFF_ROLES = ("admin", "editor")
+# Resource fields through which data can be fetched; blanked for those who may not.
+DATA_LOCATION_FIELDS = ("url",)
+# Dataset fields through which data can be fetched (an API interface's endpoint).
+DATASET_DATA_LOCATION_FIELDS = ("api_endpoint",)
+# Search-index fields that carry resource locations or whole dataset dicts.
+INDEX_DATA_FIELDS = ("res_url", "data_dict", "validated_data_dict", "url", "api_endpoint")
+
+Package = Any  # a dataset dict or a model.Package
+
+
+def declared_condition(package: Package) -> Optional[str]:
+    """The open condition as recorded, if any (other package types, e.g. showcases, have none)."""
+    if isinstance(package, model.Package):
+        return (package.extras or {}).get("open_condition")
+    return package.get("open_condition")
+
+
+def condition_of(package: Package) -> str:
+    """The condition that governs the data: anything not recognised counts as not-open."""
+    value = declared_condition(package)
+    return value if value in CONDITIONS else NOT_OPEN
+
+
+def _owner_org(package: Package) -> Optional[str]:
+    return package.owner_org if isinstance(package, model.Package) else package.get("owner_org")
+
+
+def _package_id(package: Package) -> str:
+    return package.id if isinstance(package, model.Package) else package["id"]
+
+
+def is_public_sample(resource: Any) -> bool:
+    """A resource the department chose to publish as the public sample of conditional data."""
+    if isinstance(resource, model.Resource):
+        value = (resource.extras or {}).get("public_sample")
+    else:
+        value = resource.get("public_sample")
+    return str(value).lower() == "true"
+
+
+def may_apply(package: Package) -> bool:
+    """Only conditional datasets take requests."""
+    return condition_of(package) == CONDITIONAL
+
+
+def not_open_listed() -> bool:
+    return tk.asbool(tk.config.get("ckanext.govdata.list_not_open"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Access:
+    allowed: bool
+    # open | sample | sysadmin | department | grant | denied
+    basis: str
+    grant: Optional[AccessGrant] = None
+
+    @property
+    def row_filter(self) -> Optional[dict[str, str]]:
+        return self.grant.row_filter if self.grant is not None else None
+
+
+DENIED = Access(False, "denied")
+
+
+class Viewer:
+    """Who is asking, with the department roles and grants looked up once per request."""
+
+    def __init__(self, user: Optional[model.User], system: bool = False) -> None:
+        self.user = user
+        self.system = system
+        self._staff_orgs: Optional[set[str]] = None
+        self._grants: dict[str, list[AccessGrant]] = {}
+
+    @classmethod
+    def for_user(cls, user: Optional[model.User]) -> "Viewer":
+        """One viewer per user and web request: a download asks several times (guard,
+        resource_show, package_show), and roles and grants are looked up once."""
+        from flask import g, has_app_context
+
+        if not has_app_context():
+            return cls(user)
+        viewers = g.setdefault("govdata_viewers", {})
+        key = user.id if user is not None else None
+        if key not in viewers:
+            viewers[key] = cls(user)
+        return viewers[key]
+
+    @classmethod
+    def from_context(cls, context: Context) -> "Viewer":
+        user = context.get("auth_user_obj")
+        if not isinstance(user, model.User):
+            user = model.User.get(context["user"]) if context.get("user") else None
+        # Internal calls outside any web request (CLI, jobs) that skip auth read whole dicts.
+        if bool(context.get("ignore_auth")) and user is None and not _in_request():
+            return cls(None, system=True)
+        return cls.for_user(user)
+
+    @classmethod
+    def current(cls) -> "Viewer":
+        """The user of the web request being served."""
+        user = tk.current_user
+        return cls.for_user(user if isinstance(user, model.User) else None)
+
+    @property
+    def user_id(self) -> Optional[str]:
+        return self.user.id if self.user is not None else None
+
+    @property
+    def sysadmin(self) -> bool:
+        return self.system or bool(self.user is not None and self.user.sysadmin)
+
+    def staff_orgs(self) -> set[str]:
+        """The departments whose editor or admin the user is (the people who publish its data)."""
+        if self.user is None:
+            return set()
+        if self._staff_orgs is None:
+            rows = (
+                model.Session.query(model.Member.group_id)
+                .filter(model.Member.table_name == "user")
+                .filter(model.Member.table_id == self.user.id)
+                .filter(model.Member.state == "active")
+                .filter(model.Member.capacity.in_(STAFF_ROLES))
+                .all()
+            )
+            self._staff_orgs = {row.group_id for row in rows}
+        return self._staff_orgs
+
+    def staff_of(self, organization_id: Optional[str]) -> bool:
+        return bool(organization_id) and organization_id in self.staff_orgs()
+
+    def grants(self, package_id: str, on: Optional[dt.date] = None) -> list[AccessGrant]:
+        """The user's grants on the dataset valid on ``on`` (today, Beijing time)."""
+        if self.user is None:
+            return []
+        day = on or workdays.today()
+        key = f"{package_id}:{day.isoformat()}"
+        if key not in self._grants:
+            self._grants[key] = (
+                model.Session.query(AccessGrant)
+                .filter(AccessGrant.user_id == self.user.id)
+                .filter(AccessGrant.package_id == package_id)
+                .filter(AccessGrant.revoked_at.is_(None))
+                .filter(AccessGrant.starts_on <= day)
+                .filter(AccessGrant.expires_on >= day)
+                .order_by(AccessGrant.created)
+                .all()
+            )
+        return self._grants[key]
+
+
+def forget_viewers() -> None:
+    """Drop the request's cached roles and grants after they changed (a decision, a revocation)."""
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.pop("govdata_viewers", None)
+
+
+def _in_request() -> bool:
+    from flask import has_request_context
+
+    return has_request_context()
+
+
+def _covering_grant(
+    grants: Iterable[AccessGrant], resource_id: Optional[str], rows: bool
+) -> Optional[AccessGrant]:
+    """An unfiltered grant wins over a row-filtered one, so the widest right applies."""
+    covering = [
+        grant
+        for grant in grants
+        if (resource_id is None or not grant.resource_ids or resource_id in grant.resource_ids)
+        and (rows or grant.row_filter is None)
+    ]
+    covering.sort(key=lambda grant: grant.row_filter is not None)
+    return covering[0] if covering else None
+
+
+def data_access(viewer: Viewer, package: Package, resource: Any = None, rows: bool = False) -> Access:
+    """May ``viewer`` get the data of ``resource`` (or of the dataset when it is None)?
+
+    ``rows``: the caller serves datastore rows and applies ``Access.row_filter``. Otherwise a
+    data-subject grant, which covers only its subject's rows, cannot open a whole file.
+    """
+    condition = condition_of(package)
+    if condition == UNCONDITIONAL:
+        return Access(True, "open")
+    if viewer.sysadmin:
+        return Access(True, "sysadmin")
+    if condition == CONDITIONAL:
+        if resource is not None and is_public_sample(resource):
+            return Access(True, "sample")
+        # Grants first: the grantee's every read pays for this lookup, a curator's rarely.
+        resource_id = None if resource is None else (
+            resource.id if isinstance(resource, model.Resource) else resource["id"]
+        )
+        grant = _covering_grant(viewer.grants(_package_id(package)), resource_id, rows)
+        if grant is not None:
+            return Access(True, "grant", grant)
+    if viewer.staff_of(_owner_org(package)):
+        return Access(True, "department")
+    return DENIED
+
+
+def metadata_visible(viewer: Viewer, package: Package) -> bool:
+    """Not-open datasets are listed only when the bureau chooses, or to their department."""
+    if declared_condition(package) != NOT_OPEN or not_open_listed():
+        return True
+    return viewer.sysadmin or viewer.staff_of(_owner_org(package))
+
+
+def resource_access(
+    viewer: Viewer, resource_id: str, rows: bool = False
+) -> tuple[Optional[model.Resource], Access]:
+    resource = model.Resource.get(resource_id)
+    if resource is None or resource.package is None:
+        return None, DENIED
+    return resource, data_access(viewer, resource.package, resource, rows)
+
+
+def redact_package(viewer: Viewer, package: dict[str, Any]) -> dict[str, Any]:
+    """Blank the data locations of ``package`` (a dataset dict) that ``viewer`` may not use."""
+    if condition_of(package) == UNCONDITIONAL or viewer.sysadmin:
+        return package
+    if not data_access(viewer, package).allowed:
+        for field in DATASET_DATA_LOCATION_FIELDS:
+            if package.get(field):
+                package[field] = ""
+    for resource in package.get("resources") or []:
+        if not data_access(viewer, package, resource).allowed:
+            for field in DATA_LOCATION_FIELDS:
+                resource[field] = ""
+            resource["access_restricted"] = True
+    return package
+
+
+def redact_index_fields(viewer: Viewer, result: dict[str, Any]) -> dict[str, Any]:
+    """A raw ``package_search`` row asked for with ``fl``: keep location fields only if all is open.
+
+    Such rows mix every resource's URL in one field, so anything withheld drops them all.
+    """
+    if viewer.sysadmin or not any(field in result for field in INDEX_DATA_FIELDS):
+        return result
+    package = model.Package.get(result["id"]) if result.get("id") else None
+    if package is not None and data_access(viewer, package).allowed and all(
+        data_access(viewer, package, resource).allowed for resource in package.resources
+    ):
+        return result
+    for field in INDEX_DATA_FIELDS:
+        result.pop(field, None)
+    return result
+
+
+def hidden_not_open_filter(viewer: Viewer) -> Optional[str]:
+    """A Solr filter hiding not-open datasets from ``viewer``, or None when they may see them."""
+    if not_open_listed() or viewer.sysadmin:
+        return None
+    orgs = sorted(viewer.staff_orgs())
+    own = " OR owner_org:(" + " OR ".join(f'"{org}"' for org in orgs) + ")" if orgs else ""
+    return f'(*:* -open_condition:"{NOT_OPEN}"){own}'
+
+
+def log_access(viewer: Viewer, access: Access, package_id: str, resource_id: Optional[str],
+               channel: str, amount: Optional[int], unit: str) -> None:
+    """Record a grantee's use of conditional data: who, what, when, how much."""
+    if access.basis != "grant" or viewer.user is None:
+        return
+    session = model.Session()
+    session.execute(sa.insert(AccessLog).values(
+        user_id=viewer.user.id,
+        grant_id=access.grant.id if access.grant else None,
+        package_id=package_id,
+        resource_id=resource_id,
+        channel=channel,
+        amount=amount,
+        unit=unit,
+        created=utcnow(),
+    ))
+    # Committed at once, on the request's own connection; without expiring what CKAN has
+    # loaded for the response, which it would otherwise query all over again.
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit

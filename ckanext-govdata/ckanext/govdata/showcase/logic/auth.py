@@ -1,0 +1,152 @@
+"""Auth functions of the showcase plugin. Everything is refused unless a rule below allows it."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.authz as authz
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.logic.auth import get_package_object
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
+
+from ckanext.govdata.showcase import contests, roles
+
+
+def _result(allowed: bool, msg: str = "") -> AuthResult:
+    return {"success": True} if allowed else {"success": False, "msg": msg or tk._("Not authorized")}
+
+
+def _user(context: Context) -> Any:
+    return context.get("auth_user_obj") or context.get("user")
+
+
+def _logged_in(context: Context) -> bool:
+    return not authz.auth_is_anon_user(context)
+
+
+def _showcase(context: Context, data_dict: DataDict) -> model.Package:
+    package = get_package_object(context, data_dict)
+    if not roles.is_showcase(package):
+        raise tk.ObjectNotFound(tk._("Showcase not found"))
+    return package
+
+
+def govdata_showcase_create(context: Context, data_dict: DataDict) -> AuthResult:
+    """Any registered user may submit a showcase; it is public only once moderated."""
+    return _result(_logged_in(context), tk._("Log in to submit a showcase"))
+
+
+def govdata_showcase_update(context: Context, data_dict: DataDict) -> AuthResult:
+    return _result(roles.can_edit(_showcase(context, data_dict), _user(context)), tk._("You may not edit this showcase"))
+
+
+def govdata_showcase_moderate(context: Context, data_dict: DataDict) -> AuthResult:
+    return _result(roles.is_moderator(_user(context)), tk._("Only moderators may moderate showcases"))
+
+
+def govdata_showcase_review_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Moderation comments are for the showcase's editors and the moderators."""
+    return govdata_showcase_update(context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def govdata_showcase_list_for_package(context: Context, data_dict: DataDict) -> AuthResult:
+    return authz.is_authorized("package_show", context, data_dict)
+
+
+def _staff(context: Context, data_dict: DataDict | None = None) -> AuthResult:
+    """The bureau's staff (the showcase moderators) curate scenarios and run contests."""
+    return _result(roles.is_moderator(_user(context)), tk._("Only the bureau's staff may do this"))
+
+
+govdata_scenario_create = govdata_scenario_update = govdata_scenario_delete = _staff
+
+
+@tk.auth_allow_anonymous_access
+def govdata_scenario_show(context: Context, data_dict: DataDict) -> AuthResult:
+    return {"success": True}
+
+
+govdata_scenario_list = govdata_scenario_show
+
+
+govdata_contest_create = govdata_contest_update = govdata_contest_judge_assign = govdata_contest_results_publish = _staff
+
+
+@tk.auth_allow_anonymous_access
+def govdata_contest_show(context: Context, data_dict: DataDict) -> AuthResult:
+    return {"success": True}
+
+
+govdata_contest_list = govdata_contest_team_show = govdata_contest_show
+
+
+@tk.auth_allow_anonymous_access
+def govdata_contest_entry_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Everyone sees the published entries; the action narrows what else each caller gets."""
+    return {"success": True}
+
+
+def govdata_contest_team_register(context: Context, data_dict: DataDict) -> AuthResult:
+    return _result(_logged_in(context), tk._("Log in to register a team"))
+
+
+def govdata_contest_entry_submit(context: Context, data_dict: DataDict) -> AuthResult:
+    """A team's entries are submitted by the team's accounts."""
+    user = roles.user_object(_user(context))
+    team_id = data_dict.get("team_id") or ""
+    allowed = user is not None and bool(team_id) and contests.is_team_account(team_id, user.id)
+    return _result(allowed, tk._("Only the team's members may submit its entries"))
+
+
+def govdata_contest_score_submit(context: Context, data_dict: DataDict) -> AuthResult:
+    """Judges score the entries assigned to them, and no others."""
+    user = roles.user_object(_user(context))
+    entry_id = data_dict.get("entry_id") or ""
+    allowed = user is not None and entry_id in contests.assigned_entry_ids(user.id)
+    return _result(allowed, tk._("You are not a judge of this entry"))
+
+
+@tk.chained_auth_function
+def package_create(next_auth: AuthFunction, context: Context, data_dict: DataDict | None = None) -> AuthResult:
+    """CKAN lets only department members create datasets; showcases come from any registered user."""
+    if data_dict and data_dict.get("type") == roles.SHOWCASE_TYPE:
+        return govdata_showcase_create(context, data_dict)
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """Showcases belong to no department: their author and the moderators edit them (also patch,
+    delete and revise, which CKAN authorises as updates)."""
+    if roles.is_showcase(get_package_object(context, data_dict)):
+        return govdata_showcase_update(context, data_dict)
+    return next_auth(context, data_dict)
+
+
+def all_auth_functions() -> dict[str, AuthFunction]:
+    return {
+        "govdata_showcase_create": govdata_showcase_create,
+        "govdata_showcase_update": govdata_showcase_update,
+        "govdata_showcase_moderate": govdata_showcase_moderate,
+        "govdata_showcase_review_list": govdata_showcase_review_list,
+        "govdata_showcase_list_for_package": govdata_showcase_list_for_package,
+        "govdata_scenario_create": govdata_scenario_create,
+        "govdata_scenario_update": govdata_scenario_update,
+        "govdata_scenario_delete": govdata_scenario_delete,
+        "govdata_scenario_show": govdata_scenario_show,
+        "govdata_scenario_list": govdata_scenario_list,
+        "govdata_contest_create": govdata_contest_create,
+        "govdata_contest_update": govdata_contest_update,
+        "govdata_contest_show": govdata_contest_show,
+        "govdata_contest_list": govdata_contest_list,
+        "govdata_contest_team_register": govdata_contest_team_register,
+        "govdata_contest_team_show": govdata_contest_team_show,
+        "govdata_contest_entry_submit": govdata_contest_entry_submit,
+        "govdata_contest_entry_list": govdata_contest_entry_list,
+        "govdata_contest_judge_assign": govdata_contest_judge_assign,
+        "govdata_contest_score_submit": govdata_contest_score_submit,
+        "govdata_contest_results_publish": govdata_contest_results_publish,
+        "package_create": package_create,
+        "package_update": package_update,
+    }

@@ -1,0 +1,168 @@
+"""Validators of the showcase actions' schemas; every message is given in Chinese and English."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Callable, Iterable
+
+from ckan import model
+from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
+
+from ckanext.govdata.messages import bilingual
+from ckanext.govdata.showcase.validators import catalogue_package_ids
+
+Validator = Callable[..., Any]
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
+
+
+def _is_empty(value: Any) -> bool:
+    return value is missing or value is None or (isinstance(value, (str, list, dict)) and not value)
+
+
+def required(key, data, errors, context):
+    value = data.get(key)
+    if isinstance(value, str):
+        value = value.strip()
+    if _is_empty(value):
+        errors[key].append(bilingual("A value is required"))
+        raise StopOnError
+
+
+def one_of(allowed: Iterable[str]) -> Validator:
+    choices = tuple(allowed)
+
+    def validator(value):
+        if _is_empty(value):
+            return value
+        if value not in choices:
+            raise Invalid(bilingual("Unknown value {value}; expected one of: {choices}", value=value, choices=", ".join(choices)))
+        return value
+
+    return validator
+
+
+def url_name(value):
+    """A short lower-case name for URLs."""
+    if _is_empty(value):
+        return value
+    value = str(value).strip()
+    if not NAME.match(value):
+        raise Invalid(bilingual("Use 2 to 100 lower-case letters, digits, - or _: {value}", value=value))
+    return value
+
+
+def iso_date(value):
+    if _is_empty(value):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise Invalid(bilingual("Must be a date like 2026-01-31: {value}", value=value)) from None
+
+
+def whole_number(minimum: int, maximum: int) -> Validator:
+    def validator(value):
+        if _is_empty(value):
+            return value
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise Invalid(bilingual("Must be a whole number: {value}", value=value)) from None
+        if not minimum <= number <= maximum:
+            raise Invalid(bilingual("Must be between {minimum} and {maximum}: {value}", minimum=minimum, maximum=maximum, value=value))
+        return number
+
+    return validator
+
+
+def as_list(value):
+    """One value, a comma-separated string or a list: a list of non-empty stripped strings."""
+    if _is_empty(value):
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def catalogue_packages(value):
+    """Public datasets and APIs by name or id, as a list of ids in the order given."""
+    try:
+        return catalogue_package_ids(as_list(value) if not isinstance(value, list) else value)
+    except LookupError as unknown:
+        raise Invalid(bilingual("Names no published dataset or API: {value}", value=unknown.args[0])) from None
+
+
+def http_url(value):
+    if _is_empty(value):
+        return value
+    value = str(value).strip()
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise Invalid(bilingual("Must be a web address starting with http:// or https://: {value}", value=value))
+    return value
+
+
+def _rows(value: Any, columns: int) -> list[list[str]]:
+    """Lines of ``a|b|c`` text (as a form sends them) or a list of such strings."""
+    lines = value if isinstance(value, list) else str(value).splitlines()
+    rows = []
+    for line in lines:
+        if isinstance(line, dict):
+            rows.append(line)
+            continue
+        cells = [cell.strip() for cell in str(line).split("|")]
+        if any(cells):
+            rows.append(cells + [""] * (columns - len(cells)))
+    return rows
+
+
+def tracks(value):
+    """Contest tracks: ``[{"name", "title", "description"}]`` or lines of ``name|title|description``."""
+    if _is_empty(value):
+        return []
+    result = []
+    for row in _rows(value, 3):
+        track = row if isinstance(row, dict) else dict(zip(("name", "title", "description"), row))
+        name, title = str(track.get("name") or "").strip(), str(track.get("title") or "").strip()
+        if not NAME.match(name) or not title:
+            shown = "|".join(str(track.get(key) or "") for key in ("name", "title")).strip("|")
+            raise Invalid(bilingual("Each track needs a URL name and a title, like: data-apps|数据应用赛道: {value}", value=shown))
+        result.append({"name": name, "title": title, "description": str(track.get("description") or "").strip()})
+    if len({track["name"] for track in result}) != len(result):
+        raise Invalid(bilingual("Two tracks have the same name"))
+    return result
+
+
+def criteria(value):
+    """Judging criteria: ``[{"name", "title", "max"}]`` or lines of ``name|title|max``."""
+    if _is_empty(value):
+        return []
+    result = []
+    for row in _rows(value, 3):
+        criterion = row if isinstance(row, dict) else dict(zip(("name", "title", "max"), row))
+        name, title = str(criterion.get("name") or "").strip(), str(criterion.get("title") or "").strip()
+        try:
+            maximum = int(str(criterion.get("max") or "").strip())
+        except ValueError:
+            maximum = 0
+        if not NAME.match(name) or not title or not 1 <= maximum <= 1000:
+            shown = "|".join(str(criterion.get(key) or "") for key in ("name", "title", "max")).strip("|")
+            raise Invalid(
+                bilingual("Each criterion needs a URL name, a title and a maximum score, like: innovation|创新性|30: {value}", value=shown)
+            )
+        result.append({"name": name, "title": title, "max": maximum})
+    if len({criterion["name"] for criterion in result}) != len(result):
+        raise Invalid(bilingual("Two criteria have the same name"))
+    return result
+
+
+def user_names(value):
+    """Existing, active user accounts by name: a list of names."""
+    names = as_list(value)
+    for name in names:
+        user = model.User.get(name)
+        if user is None or user.state != "active":
+            raise Invalid(bilingual("No such user: {value}", value=name))
+    return names

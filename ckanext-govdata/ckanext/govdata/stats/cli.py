@@ -1,0 +1,38 @@
+"""``ckan govdata stats …``: rebuild the counters, flush tracked downloads and calls."""
+from __future__ import annotations
+
+import click
+
+import ckan.model as model
+
+
+@click.group(short_help="published counts and usage tracking")
+def stats() -> None:
+    """The published counts and the download / API-call tracking."""
+
+
+@stats.command()
+def rebuild() -> None:
+    """Recompute every published count from the packages and the datastore."""
+    from ckanext.govdata import counters
+
+    package_ids = counters.counted_package_ids()
+    with click.progressbar(package_ids, label="Packages".ljust(14), show_pos=True, width=36) as bar:
+        counters.rebuild(bar)
+    figures = counters.figures(counters.PUBLIC, counters.SITE)
+    click.secho(
+        f"Counters rebuilt from {len(package_ids)} packages. Public: {figures['departments']} departments, "
+        f"{figures['domains']} domains, {figures['catalogue_classes']} catalogue classes, {figures['datasets']} datasets, "
+        f"{figures['apis']} APIs, {figures['data_items']:,} data items, {figures['records']:,} records, "
+        f"{figures['showcases']} showcases.",
+        fg="green",
+    )
+    model.Session.remove()
+
+
+@stats.command()
+def flush() -> None:
+    """Write the downloads and API calls counted in Redis to PostgreSQL (run it from cron)."""
+    from ckanext.govdata.stats import usage
+
+    click.secho(f"{usage.flush()} downloads and calls written.", fg="green")

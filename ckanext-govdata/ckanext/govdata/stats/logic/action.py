@@ -1,0 +1,262 @@
+"""Actions of govdata_stats: the published figures and the departments' monitoring report."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ckanext.govdata import counters, vocabularies
+from ckanext.govdata.messages import bilingual
+from ckanext.govdata.stats import usage
+from ckanext.govdata.stats.logic import schema
+
+__all__ = ["govdata_statistics", "govdata_department_report"]
+
+# Breakdowns whose keys are vocabulary values, labelled in the request's language.
+LABELLED = {
+    "domain": "domains",
+    "open_condition": "open_conditions",
+    "resource_library": "resource_libraries",
+    "format": "data_formats",
+}
+REQUESTS_TABLE = "govdata_access_request"
+
+
+def _recent_days() -> int:
+    return tk.asint(tk.config.get("ckanext.govdata.stats.recent_days"))
+
+
+def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(data_dict, schema_, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def _department(reference: str) -> model.Group:
+    department = model.Group.get(reference)
+    if department is None or not department.is_organization or department.state != "active":
+        raise tk.ValidationError({"id": [bilingual("Unknown value for {field}: {value}", field=("提供单位", "Department"), value=reference)]})
+    return department
+
+
+def _scope_key(scope: str, reference: str | None) -> tuple[str, str]:
+    """The counters' key of a scope and its title; a bad id is a 409 naming ``id``."""
+    if scope == counters.SITE:
+        return "", tk.config.get("ckan.site_title") or ""
+    if not reference:
+        raise tk.ValidationError({"id": [bilingual("{field} is required", field=("编号", "ID"))]})
+    if scope == counters.DOMAIN:
+        if reference not in vocabularies.values("domains"):
+            raise tk.ValidationError({"id": [bilingual("Unknown value for {field}: {value}", field=("开放领域", "Domain"), value=reference)]})
+        return reference, vocabularies.label("domains", reference)
+    department = _department(reference)
+    return department.id, department.display_name
+
+
+def _department_names(ids: list[str]) -> dict[str, dict[str, str]]:
+    if not ids:
+        return {}
+    rows = model.Session.query(model.Group.id, model.Group.name, model.Group.title).filter(model.Group.id.in_(ids))
+    return {row.id: {"name": row.name, "title": row.title or row.name} for row in rows}
+
+
+def _labelled(dimension: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if dimension == "department":
+        names = _department_names([row["key"] for row in rows])
+        for row in rows:
+            row.update(names.get(row["key"], {"name": row["key"], "title": row["key"]}))
+            row["label"] = row["title"]
+    else:
+        section = LABELLED.get(dimension)
+        for row in rows:
+            row["label"] = vocabularies.label(section, row["key"]) if section else row["key"]
+    return rows
+
+
+def _requests_table() -> sa.Table | None:
+    """The access requests table, once the access plugin has created it."""
+    if not sa.inspect(model.Session.connection()).has_table(REQUESTS_TABLE):
+        return None
+    return sa.Table(REQUESTS_TABLE, sa.MetaData(), autoload_with=model.Session.connection())
+
+
+def _requests_by_state(scope: str, scope_key: str) -> dict[str, int]:
+    table = _requests_table()
+    if table is None or scope == counters.DOMAIN:
+        return {}
+    query = sa.select(table.c.state, sa.func.count()).group_by(table.c.state)
+    if scope == counters.DEPARTMENT:
+        query = query.where(table.c.organization_id == scope_key)
+    return {state: int(count) for state, count in model.Session.execute(query)}
+
+
+@tk.side_effect_free
+def govdata_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The published figures of the site, a domain or a department.
+
+    :param scope: ``site`` (default), ``domain`` or ``department``
+    :param id: the domain value or the department's id or name (not for ``site``)
+    :param audience: ``public`` (default: active public datasets only) or ``staff`` (also
+        private and draft ones; sysadmins, and a department's members for their department)
+    :param limit: most keys listed per breakdown, largest first (default 100, at most 1000)
+    :returns: ``figures`` (departments, domains, catalogue_classes, resource_libraries,
+        datasets, apis, data_items, records, declared_records, showcases), ``breakdowns``
+        (per domain, department, catalogue_class, resource_library, open_condition, format),
+        ``new_datasets`` per month issued, ``usage`` (downloads and API calls, recent and all
+        time) with its daily ``usage_series``, and for staff ``requests_by_state``
+    """
+    data = _validate(data_dict, schema.statistics_schema(), context)
+    scope, audience = data["scope"], data["audience"]
+    scope_key, title = _scope_key(scope, data.get("id"))
+    tk.check_access("govdata_statistics", context, dict(data, id=scope_key))
+
+    recent_days = _recent_days()
+    breakdowns = counters.breakdowns(audience, scope, scope_key, data["limit"])
+    months = breakdowns.pop("month")
+    breakdowns = {dimension: _labelled(dimension, rows) for dimension, rows in breakdowns.items()}
+    totals = usage.totals(scope, scope_key, recent_days)
+    series = usage.series(scope, scope_key, recent_days)
+    result: dict[str, Any] = {
+        "scope": scope,
+        "id": scope_key,
+        "title": title,
+        "audience": audience,
+        "figures": counters.figures(audience, scope, scope_key),
+        "breakdowns": breakdowns,
+        "new_datasets": [{"month": row["key"], "datasets": row["datasets"], "apis": row["apis"]} for row in months],
+        "usage": {
+            "recent_days": recent_days,
+            "downloads": totals[usage.DOWNLOAD],
+            "api_calls": totals[usage.API_CALL],
+        },
+        "usage_series": {
+            "downloads": series[usage.DOWNLOAD],
+            "api_calls": series[usage.API_CALL],
+        },
+    }
+    if audience == counters.STAFF:
+        result["requests_by_state"] = _requests_by_state(scope, scope_key)
+    return result
+
+
+def _request_figures() -> dict[str, dict[str, Any]]:
+    """Per department: requests received, decided, and mean days from submission to decision."""
+    table = _requests_table()
+    if table is None:
+        return {}
+    decided = table.c.decided_at.is_not(None) & table.c.submitted_at.is_not(None)
+    days = sa.extract("epoch", table.c.decided_at - table.c.submitted_at) / 86400.0
+    query = sa.select(
+        table.c.organization_id,
+        sa.func.count(),
+        sa.func.count().filter(decided),
+        sa.func.avg(days).filter(decided),
+    ).group_by(table.c.organization_id)
+    return {
+        organization_id: {
+            "requests": int(total),
+            "requests_decided": int(decided_count),
+            "days_to_decision": round(float(mean), 1) if mean is not None else None,
+        }
+        for organization_id, total, decided_count, mean in model.Session.execute(query)
+    }
+
+
+def _report_departments(context: Context, reference: str | None) -> list[model.Group]:
+    if reference:
+        return [_department(reference)]
+    query = model.Session.query(model.Group).filter(model.Group.is_organization.is_(True), model.Group.state == "active")
+    user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    if not (user and user.sysadmin):
+        query = query.filter(model.Group.id.in_(_staff_department_ids(user)))
+    return query.order_by(model.Group.title).all()
+
+
+def _staff_department_ids(user: model.User | None) -> list[str]:
+    if user is None:
+        return []
+    return [
+        group_id
+        for (group_id,) in model.Session.query(model.Member.group_id).filter(
+            model.Member.table_name == "user",
+            model.Member.table_id == user.id,
+            model.Member.state == "active",
+            model.Member.capacity.in_(("admin", "editor")),
+        )
+    ]
+
+
+def _sort_value(row: dict[str, Any], key: str) -> tuple[bool, Any]:
+    value = row[key]
+    # Missing values (no request decided yet …) sort last in either order.
+    return (value is None, value if value is not None else 0)
+
+
+@tk.side_effect_free
+def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The monitoring report: per department, what it publishes and how it keeps it up.
+
+    :param id: one department (id or name); default: every department the user is staff of
+        (all of them for sysadmins)
+    :param sort: column to sort by (title, department_code, datasets, apis, unpublished,
+        on_time, stale, stale_share, downloads_recent, downloads_all_time, api_calls_recent,
+        api_calls_all_time, requests, days_to_decision); default title
+    :param order: ``asc`` (default) or ``desc``
+    :returns: ``departments``: one row per department with datasets and APIs published,
+        unpublished (private or draft), on_time / stale (by update frequency), downloads and
+        API calls (recent and all time), requests and mean days to decision (when the access
+        plugin is installed), quality_pass_rate (None until quality checks exist)
+    """
+    data = _validate(data_dict, schema.department_report_schema(), context)
+    tk.check_access("govdata_department_report", context, data)
+
+    departments = _report_departments(context, data.get("id"))
+    today = usage.today()
+    recent_days = _recent_days()
+    published = counters.freshness_by_department(counters.PUBLIC, today)
+    staff = counters.freshness_by_department(counters.STAFF, today)
+    used = usage.by_department(recent_days)
+    requests = _request_figures()
+    rows = []
+    for department in departments:
+        public = published.get(department.id, {"datasets": 0, "apis": 0, "stale": 0, "on_time": 0})
+        everything = staff.get(department.id, {"datasets": 0, "apis": 0})
+        counted = public["datasets"] + public["apis"]
+        department_usage = used[department.id]
+        request_figures = requests.get(department.id, {"requests": 0, "requests_decided": 0, "days_to_decision": None})
+        rows.append(
+            {
+                "id": department.id,
+                "name": department.name,
+                "title": department.display_name,
+                "department_code": department.extras.get("department_code", ""),
+                "datasets": public["datasets"],
+                "apis": public["apis"],
+                "unpublished": everything["datasets"] + everything["apis"] - counted,
+                "on_time": public["on_time"],
+                "stale": public["stale"],
+                "stale_share": round(public["stale"] / counted, 3) if counted else None,
+                "downloads_recent": department_usage[usage.DOWNLOAD]["recent"],
+                "downloads_all_time": department_usage[usage.DOWNLOAD]["all_time"],
+                "api_calls_recent": department_usage[usage.API_CALL]["recent"],
+                "api_calls_all_time": department_usage[usage.API_CALL]["all_time"],
+                **request_figures,
+                "quality_pass_rate": None,
+            }
+        )
+    rows.sort(key=lambda row: _sort_value(row, data["sort"]), reverse=data["order"] == "desc")
+    if data["order"] == "desc":
+        # Keep departments without a value at the end, as in ascending order.
+        rows.sort(key=lambda row: row[data["sort"]] is None)
+    return {
+        "date": today.isoformat(),
+        "recent_days": recent_days,
+        "sort": data["sort"],
+        "order": data["order"],
+        "departments": rows,
+    }

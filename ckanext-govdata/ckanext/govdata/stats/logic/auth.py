@@ -1,0 +1,47 @@
+"""Auth functions of govdata_stats (default-deny: only what is listed here is allowed)."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.authz as authz
+import ckan.plugins.toolkit as tk
+from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.govdata import counters
+
+__all__ = ["govdata_statistics", "govdata_department_report"]
+
+# Editors and admins of a department are its staff; plain members only read.
+STAFF_PERMISSION = "create_dataset"
+
+
+def _denied(message: str) -> AuthResult:
+    return {"success": False, "msg": message}
+
+
+@tk.auth_allow_anonymous_access
+def govdata_statistics(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public figures for everyone; staff figures for sysadmins and the department's staff."""
+    if data_dict.get("audience", counters.PUBLIC) == counters.PUBLIC:
+        return {"success": True}
+    user = context.get("user")
+    if data_dict.get("scope") == counters.DEPARTMENT and user:
+        if authz.has_user_permission_for_group_or_org(data_dict.get("id"), user, STAFF_PERMISSION):
+            return {"success": True}
+    return _denied(tk._("Only bureau and department staff may see unpublished figures"))
+
+
+def govdata_department_report(context: Context, data_dict: DataDict) -> AuthResult:
+    """A department's staff see its report; sysadmins see every department's."""
+    user = context.get("user")
+    if not user:
+        return _denied(tk._("Only bureau and department staff may see the monitoring report"))
+    department_id: Any = data_dict.get("id")
+    if department_id:
+        allowed = authz.has_user_permission_for_group_or_org(department_id, user, STAFF_PERMISSION)
+    else:
+        allowed = authz.has_user_permission_for_some_org(user, STAFF_PERMISSION)
+    if allowed:
+        return {"success": True}
+    return _denied(tk._("Only bureau and department staff may see the monitoring report"))
+

@@ -1,0 +1,150 @@
+"""Pages of govdata_stats: the public statistics and the staff monitoring report."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Blueprint, Response, request
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+
+from ckanext.govdata import counters
+
+__all__ = ["stats"]
+
+stats = Blueprint("govdata_stats", __name__)
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEPARTMENT_CHART_LIMIT = 20
+
+
+def _context() -> dict[str, Any]:
+    return {"user": current_user.name if current_user.is_authenticated else ""}
+
+
+def _bar(label: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "bar",
+        "labels": [row["label"] for row in rows],
+        "datasets": [
+            {"label": tk._("Datasets"), "data": [row["datasets"] for row in rows]},
+            {"label": tk._("API interfaces"), "data": [row["apis"] for row in rows]},
+        ],
+        "title": label,
+    }
+
+
+def _charts(statistics: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What the page's charts draw, in the shape the govdata-stats-chart module reads."""
+    breakdowns = statistics["breakdowns"]
+    usage = statistics["usage_series"]
+    return {
+        "domains": _bar(tk._("By domain"), breakdowns["domain"]),
+        "departments": _bar(tk._("By department"), breakdowns["department"][:DEPARTMENT_CHART_LIMIT]),
+        "new_datasets": {
+            "type": "line",
+            "title": tk._("New datasets and APIs by month issued"),
+            "labels": [row["month"] for row in statistics["new_datasets"]],
+            "datasets": [
+                {"label": tk._("Datasets"), "data": [row["datasets"] for row in statistics["new_datasets"]]},
+                {"label": tk._("API interfaces"), "data": [row["apis"] for row in statistics["new_datasets"]]},
+            ],
+        },
+        "usage": {
+            "type": "line",
+            "title": tk._("Downloads and API calls per day"),
+            "labels": [row["day"] for row in usage["downloads"]],
+            "datasets": [
+                {"label": tk._("Downloads"), "data": [row["count"] for row in usage["downloads"]]},
+                {"label": tk._("API calls"), "data": [row["count"] for row in usage["api_calls"]]},
+            ],
+        },
+    }
+
+
+def _statistics_page(scope: str, reference: str | None) -> str:
+    data = {"scope": scope, "id": reference} if reference else {"scope": scope}
+    try:
+        statistics = tk.get_action("govdata_statistics")(_context(), data)
+    except tk.ValidationError:
+        return tk.abort(404, tk._("No such domain or department"))
+    return tk.render("govdata_stats/index.html", {"statistics": statistics, "charts": _charts(statistics)})
+
+
+@stats.route("/stats")
+def index() -> str:
+    return _statistics_page(counters.SITE, None)
+
+
+@stats.route("/stats/domain/<value>")
+def domain(value: str) -> str:
+    return _statistics_page(counters.DOMAIN, value)
+
+
+@stats.route("/stats/department/<id>")
+def department(id: str) -> str:
+    return _statistics_page(counters.DEPARTMENT, id)
+
+
+def _report() -> dict[str, Any]:
+    data = {key: request.args[key] for key in ("sort", "order") if request.args.get(key)}
+    try:
+        return tk.get_action("govdata_department_report")(_context(), data)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only bureau and department staff may see the monitoring report"))
+    except tk.ValidationError as error:
+        return tk.abort(400, "; ".join(message for messages in error.error_dict.values() for message in messages))
+
+
+def report_columns() -> list[tuple[str, str]]:
+    """The report's columns as (key, heading), in the page's and the workbook's order."""
+    return [
+        ("title", tk._("Department")),
+        ("department_code", tk._("Department code")),
+        ("datasets", tk._("Datasets")),
+        ("apis", tk._("API interfaces")),
+        ("unpublished", tk._("Unpublished")),
+        ("on_time", tk._("Updated on time")),
+        ("stale", tk._("Stale")),
+        ("stale_share", tk._("Stale share")),
+        ("downloads_recent", tk._("Downloads (recent)")),
+        ("downloads_all_time", tk._("Downloads (all time)")),
+        ("api_calls_recent", tk._("API calls (recent)")),
+        ("api_calls_all_time", tk._("API calls (all time)")),
+        ("requests", tk._("Requests")),
+        ("days_to_decision", tk._("Days to decision")),
+        ("quality_pass_rate", tk._("Quality pass rate")),
+    ]
+
+
+@stats.route("/monitor")
+def monitor() -> str:
+    report = _report()
+    return tk.render("govdata_stats/monitor.html", {"report": report, "columns": report_columns()})
+
+
+@stats.route("/monitor/export.xlsx")
+def monitor_export() -> Response:
+    report = _report()
+    columns = report_columns()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = tk._("Monitoring")
+    sheet.append([heading for _key, heading in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in report["departments"]:
+        sheet.append([row[key] for key, _heading in columns])
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 36
+    stream = io.BytesIO()
+    workbook.save(stream)
+    filename = f"govdata-monitor-{report['date']}.xlsx"
+    return Response(
+        stream.getvalue(),
+        mimetype=XLSX_MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,137 @@
+"""govdata_statistics and govdata_department_report through the action API."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ckan.tests.helpers import call_action
+
+from ckanext.govdata.stats import usage
+from tests import factories
+
+pytestmark = [
+    pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins"),
+    pytest.mark.ckan_config("ckanext.govdata.stats.flush_interval", 0),
+]
+API = "/api/3/action"
+
+
+def _get(app, action: str, status: int = 200, token: str | None = None, **params: str) -> dict:
+    headers = {"Authorization": token} if token else {}
+    response = app.get(f"{API}/{action}", query_string=params, headers=headers, status=status)
+    return response.json
+
+
+@pytest.fixture
+def catalogue() -> dict:
+    transport = factories.department(title="交通运输局")
+    health = factories.department(title="卫生健康委")
+    factories.dataset(transport["id"], catalogue_class="公交客运", resource_library="theme-transport")
+    factories.dataservice(transport["id"], catalogue_class="公交客运")
+    factories.dataset(health["id"], domain="health", catalogue_class="门诊", private=True)
+    return {"transport": transport, "health": health}
+
+
+def test_public_statistics_are_open_to_anyone(app, catalogue):
+    result = _get(app, "govdata_statistics")["result"]
+    assert result["scope"] == "site"
+    assert result["audience"] == "public"
+    figures = result["figures"]
+    assert (figures["departments"], figures["domains"], figures["catalogue_classes"]) == (1, 1, 1)
+    assert (figures["datasets"], figures["apis"], figures["data_items"], figures["records"]) == (1, 1, 4, 2400)
+    [domain] = result["breakdowns"]["domain"]
+    assert (domain["key"], domain["label"], domain["packages"]) == ("transport", "交通运输", 2)
+    [department] = result["breakdowns"]["department"]
+    assert (department["key"], department["title"], department["name"]) == (
+        catalogue["transport"]["id"], "交通运输局", catalogue["transport"]["name"]
+    )
+    assert result["new_datasets"] == [{"month": "2023-01", "datasets": 1, "apis": 1}]
+    assert len(result["usage_series"]["downloads"]) == result["usage"]["recent_days"] == 30
+    assert "requests_by_state" not in result
+
+
+def test_domain_and_department_scopes(app, catalogue):
+    domain = _get(app, "govdata_statistics", scope="domain", id="transport")["result"]
+    assert (domain["title"], domain["figures"]["datasets"], domain["figures"]["departments"]) == ("交通运输", 1, 1)
+    department = _get(app, "govdata_statistics", scope="department", id=catalogue["health"]["name"])["result"]
+    assert department["id"] == catalogue["health"]["id"]
+    assert department["figures"]["datasets"] == 0
+
+
+def test_staff_figures_include_private_datasets_for_staff_only(app, catalogue):
+    _get(app, "govdata_statistics", status=403, audience="staff")
+    sysadmin = factories.sysadmin()
+    figures = _get(app, "govdata_statistics", token=sysadmin["token"], audience="staff")["result"]["figures"]
+    assert figures["datasets"] == 2
+
+    editor = factories.user()
+    call_action("organization_member_create", factories.site_context(), id=catalogue["health"]["id"], username=editor["name"], role="editor")
+    own = _get(app, "govdata_statistics", token=editor["token"], audience="staff", scope="department", id=catalogue["health"]["id"])
+    assert own["result"]["figures"]["datasets"] == 1
+    _get(app, "govdata_statistics", status=403, token=editor["token"], audience="staff", scope="department", id=catalogue["transport"]["id"])
+    _get(app, "govdata_statistics", status=403, token=editor["token"], audience="staff")
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"scope": "city"}, "scope", "Unknown value for Scope: city"),
+        ({"scope": "domain"}, "id", "ID is required"),
+        ({"scope": "domain", "id": "weather"}, "id", "Unknown value for Domain: weather"),
+        ({"scope": "department", "id": "no-such-department"}, "id", "Unknown value for Department: no-such-department"),
+        ({"audience": "everyone"}, "audience", "Unknown value for Audience: everyone"),
+        ({"limit": "many"}, "limit", "Limit must be a whole number: many"),
+        ({"limit": "0"}, "limit", "Limit must be between 1 and 1000: 0"),
+    ],
+)
+def test_bad_statistics_parameters_are_409s_naming_the_field(app, params, field, message):
+    error = _get(app, "govdata_statistics", status=409, **params)["error"]
+    [text] = error[field]
+    assert text.endswith(" / " + message)
+
+
+def test_department_report_is_for_staff(app, catalogue):
+    _get(app, "govdata_department_report", status=403)
+    _get(app, "govdata_department_report", status=403, token=factories.user()["token"])
+
+    editor = factories.user()
+    call_action("organization_member_create", factories.site_context(), id=catalogue["health"]["id"], username=editor["name"], role="editor")
+    rows = _get(app, "govdata_department_report", token=editor["token"])["result"]["departments"]
+    assert [row["id"] for row in rows] == [catalogue["health"]["id"]]
+    _get(app, "govdata_department_report", status=403, token=editor["token"], id=catalogue["transport"]["id"])
+
+    everyone = _get(app, "govdata_department_report", token=factories.sysadmin()["token"])["result"]["departments"]
+    assert {row["id"] for row in everyone} == {catalogue["transport"]["id"], catalogue["health"]["id"]}
+
+
+def test_department_report_counts_stale_datasets_and_usage(app):
+    department = factories.department()
+    today = usage.today()
+    factories.dataset(department["id"], update_frequency="EVERY_MONTH", modified=(today - dt.timedelta(days=40)).isoformat())
+    factories.dataset(department["id"], update_frequency="EVERY_MONTH", modified=(today - dt.timedelta(days=10)).isoformat())
+    factories.dataset(department["id"], update_frequency="IRREGULAR", modified="2019-01-01")
+    factories.dataset(department["id"], private=True)
+    api = factories.dataservice(department["id"], update_frequency="EVERY_DAY", modified=(today - dt.timedelta(days=5)).isoformat())
+    usage.track(usage.API_CALL, package_id=api["id"])
+    usage.flush()
+
+    [row] = _get(app, "govdata_department_report", token=factories.sysadmin()["token"])["result"]["departments"]
+    assert (row["datasets"], row["apis"], row["unpublished"]) == (3, 1, 1)
+    assert (row["stale"], row["on_time"], row["stale_share"]) == (2, 2, 0.5)
+    assert (row["api_calls_recent"], row["api_calls_all_time"], row["downloads_all_time"]) == (1, 1, 0)
+    assert row["quality_pass_rate"] is None
+
+
+def test_department_report_sorts(app):
+    busy, quiet = factories.department(title="甲局"), factories.department(title="乙局")
+    for _ in range(2):
+        factories.dataset(busy["id"])
+    factories.dataset(quiet["id"])
+    token = factories.sysadmin()["token"]
+    rows = _get(app, "govdata_department_report", token=token, sort="datasets", order="desc")["result"]["departments"]
+    assert [row["id"] for row in rows] == [busy["id"], quiet["id"]]
+    rows = _get(app, "govdata_department_report", token=token, sort="datasets")["result"]["departments"]
+    assert [row["id"] for row in rows] == [quiet["id"], busy["id"]]
+    error = _get(app, "govdata_department_report", status=409, token=token, sort="colour")["error"]
+    assert error["sort"][0].endswith("Unknown value for Sort: colour")

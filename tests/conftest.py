@@ -17,8 +17,10 @@ def _plugins_with_migrations() -> list[str]:
 
 
 @pytest.fixture
-def clean_db(with_plugins, reset_db, migrate_db_for):
-    """CKAN's clean_db, plus the tables that plugins create through their migrations."""
+def clean_db(with_plugins, reset_db, migrate_db_for, reset_redis):
+    """CKAN's clean_db, plus the tables that plugins create through their migrations, and an
+    empty Redis (usage counts waiting there belong to the database being reset)."""
+    reset_redis()
     reset_db()
     for plugin in _plugins_with_migrations():
         migrate_db_for(plugin)

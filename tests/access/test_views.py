@@ -195,3 +195,20 @@ def test_the_ledger_page_filters_and_exports_to_excel(app, setting):
     assert request["id"] not in filtered
     assert exported.headers["Content-Type"].startswith("application/vnd.openxmlformats")
     assert book.worksheets[0]["A1"].value == "申请编号" and book.worksheets[0]["A2"].value == request["id"]
+
+
+def test_the_request_page_shows_how_the_grantee_used_the_data(app, setting):
+    approved = factories.approved_request(setting["applicant"], setting["dataset"]["id"], subject_id=None,
+                                          subject_consent=None)
+    upload = next(r for r in setting["dataset"]["resources"] if r.get("url_type") == "upload")
+    table = next(r for r in setting["dataset"]["resources"] if r.get("datastore_active"))
+    headers = _headers(setting["applicant"])
+    app.get(f"/dataset/{setting['dataset']['id']}/resource/{upload['id']}/download/data.csv", headers=headers)
+    for _ in range(2):
+        app.post("/api/3/action/datastore_search", json={"resource_id": table["id"]}, headers=headers)
+
+    page = app.get(f"/access/request/{approved['id']}", headers=_headers(setting["reviewer"])).body
+
+    assert "数据使用情况" in page
+    assert "文件下载: 1 次" in page
+    assert "数据接口查询: 2 次，共 4 条" in page

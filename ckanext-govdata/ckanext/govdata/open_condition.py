@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any, Optional
 
@@ -104,7 +105,7 @@ class Viewer:
         self.user = user
         self.system = system
         self._staff_orgs: Optional[set[str]] = None
-        self._grants: dict[str, list[AccessGrant]] = {}
+        self._grants: dict[dt.date, dict[str, list[AccessGrant]]] = {}
 
     @classmethod
     def for_user(cls, user: Optional[model.User]) -> "Viewer":
@@ -164,23 +165,27 @@ class Viewer:
         return bool(organization_id) and organization_id in self.staff_orgs()
 
     def grants(self, package_id: str, on: Optional[dt.date] = None) -> list[AccessGrant]:
-        """The user's grants on the dataset valid on ``on`` (today, Beijing time)."""
+        """The user's grants on the dataset valid on ``on`` (today, Beijing time).
+
+        All of the user's valid grants are read at once: a search page asks for twenty datasets.
+        """
         if self.user is None:
             return []
         day = on or workdays.today()
-        key = f"{package_id}:{day.isoformat()}"
-        if key not in self._grants:
-            self._grants[key] = (
+        if day not in self._grants:
+            valid: dict[str, list[AccessGrant]] = {}
+            query = (
                 model.Session.query(AccessGrant)
                 .filter(AccessGrant.user_id == self.user.id)
-                .filter(AccessGrant.package_id == package_id)
                 .filter(AccessGrant.revoked_at.is_(None))
                 .filter(AccessGrant.starts_on <= day)
                 .filter(AccessGrant.expires_on >= day)
                 .order_by(AccessGrant.created)
-                .all()
             )
-        return self._grants[key]
+            for grant in query:
+                valid.setdefault(grant.package_id, []).append(grant)
+            self._grants[day] = valid
+        return self._grants[day].get(package_id, [])
 
 
 def forget_viewers() -> None:
@@ -225,7 +230,7 @@ def data_access(viewer: Viewer, package: Package, resource: Any = None, rows: bo
     if condition == CONDITIONAL:
         if resource is not None and is_public_sample(resource):
             return Access(True, "sample")
-        # Grants first: the grantee's every read pays for this lookup, a curator's rarely.
+        # Grants before department roles: a grantee's read then needs one lookup, not two.
         resource_id = None if resource is None else (
             resource.id if isinstance(resource, model.Resource) else resource["id"]
         )
@@ -295,13 +300,19 @@ def hidden_not_open_filter(viewer: Viewer) -> Optional[str]:
     return f'(*:* -open_condition:"{NOT_OPEN}"){own}'
 
 
+@functools.lru_cache(maxsize=4)
+def _log_engine(url: str) -> sa.engine.Engine:
+    """Autocommit connections for the access log: one round trip per row, no transaction of the
+    request's session touched (committing that would expire what CKAN loaded for the response)."""
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8, pool_recycle=600)
+
+
 def log_access(viewer: Viewer, access: Access, package_id: str, resource_id: Optional[str],
                channel: str, amount: Optional[int], unit: str) -> None:
     """Record a grantee's use of conditional data: who, what, when, how much."""
     if access.basis != "grant" or viewer.user is None:
         return
-    session = model.Session()
-    session.execute(sa.insert(AccessLog).values(
+    row = sa.insert(AccessLog).values(
         user_id=viewer.user.id,
         grant_id=access.grant.id if access.grant else None,
         package_id=package_id,
@@ -310,12 +321,7 @@ def log_access(viewer: Viewer, access: Access, package_id: str, resource_id: Opt
         amount=amount,
         unit=unit,
         created=utcnow(),
-    ))
-    # Committed at once, on the request's own connection; without expiring what CKAN has
-    # loaded for the response, which it would otherwise query all over again.
-    expire_on_commit = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire_on_commit
+    )
+    engine = _log_engine(model.meta.engine.url.render_as_string(hide_password=False))
+    with engine.connect() as connection:
+        connection.execute(row)

@@ -31,6 +31,7 @@ def all_helpers() -> dict[str, Any]:
         "govdata_access_applicant_type_label": labels.applicant_type_label,
         "govdata_access_timeliness_label": labels.timeliness_label,
         "govdata_access_grant_status_label": labels.grant_status_label,
+        "govdata_access_channel_label": labels.channel_label,
         "govdata_access_may_apply": open_condition.may_apply,
         "govdata_access_user_grants": govdata_access_user_grants,
         "govdata_access_is_reviewer": govdata_access_is_reviewer,

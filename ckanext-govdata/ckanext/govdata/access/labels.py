@@ -69,6 +69,16 @@ def grant_status_label(value: Optional[str]) -> str:
     return labels.get(value or "", value or "")
 
 
+def channel_label(channel: Optional[str]) -> str:
+    labels = {
+        "download": tk._("File downloads"),
+        "datastore_search": tk._("Data API queries"),
+        "datastore_search_sql": tk._("SQL queries"),
+        "dump": tk._("Table exports"),
+    }
+    return labels.get(channel or "", channel or "")
+
+
 def ledger_columns() -> list[tuple[str, str]]:
     return [
         ("id", tk._("Request ID")),

@@ -60,12 +60,12 @@ def guard_downloads() -> Any:
     ``resource_download`` signal (the download counter) still fires.
     """
     resource_id, channel = _guarded_resource_id()
-    if not resource_id:
-        return None
-    from ckanext.govdata.access.logic.enforcement import real_resource_id
+    if channel == "dump":
+        # A dump may name a datastore alias of the table.
+        from ckanext.govdata.access.logic.enforcement import real_resource_id
 
-    resource_id = real_resource_id(resource_id)
-    if resource_id is None:
+        resource_id = real_resource_id(resource_id)
+    if not resource_id:
         return None
     viewer = Viewer.current()
     # A dump goes through datastore_search, which keeps a data-subject grantee to their rows.

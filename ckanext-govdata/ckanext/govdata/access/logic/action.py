@@ -28,6 +28,7 @@ from ckanext.govdata.access.logic import schema
 from ckanext.govdata.access.logic.schema import _error
 from ckanext.govdata.access.model import (
     AccessGrant,
+    AccessLog,
     AccessNotice,
     AccessRequest,
     AccessRequestEvent,
@@ -224,7 +225,24 @@ def _request_dict(request: AccessRequest, detail: bool = False) -> dict[str, Any
         result["events"] = [_event_dict(event, submitted_on) for event in events]
         grant = model.Session.query(AccessGrant).filter(AccessGrant.request_id == request.id).one_or_none()
         result["grant"] = _grant_dict(grant, today) if grant else None
+        result["reads"] = _reads(grant.id) if grant else []
     return result
+
+
+def _reads(grant_id: str) -> list[dict[str, Any]]:
+    """What the grantee has taken under a grant, by channel (from the access log)."""
+    rows = (
+        model.Session.query(
+            AccessLog.channel, AccessLog.unit, sa.func.count(), sa.func.sum(AccessLog.amount), sa.func.max(AccessLog.created)
+        )
+        .filter(AccessLog.grant_id == grant_id)
+        .group_by(AccessLog.channel, AccessLog.unit)
+        .order_by(AccessLog.channel)
+    )
+    return [
+        {"channel": channel, "unit": unit, "count": count, "amount": int(amount or 0), "last": last.isoformat()}
+        for channel, unit, count, amount, last in rows
+    ]
 
 
 def _record(request: AccessRequest, action: str, actor_id: Optional[str], from_state: Optional[str],

@@ -59,8 +59,18 @@ def govdata_main_nav() -> list[tuple[str, str, list[str]]]:
         ("dataset.search", tk._("Datasets"), ["dataset", "resource"]),
         ("dataservice.search", tk._("API interfaces"), ["dataservice"]),
         ("organization.index", tk._("Departments"), ["organization"]),
-        ("home.about", tk._("About"), []),
+        ("govdata_scenario.scenario_list", tk._("Scenarios"), ["govdata_scenario"]),
+        ("showcase.search", tk._("Showcases"), ["showcase", "govdata_showcase"]),
+        ("govdata_contest.contest_list", tk._("Contests"), ["govdata_contest"]),
+        ("govdata_stats.index", tk._("Statistics"), ["govdata_stats"]),
     ]
+    if tk.current_user.is_authenticated:
+        is_reviewer = tk.h.get("govdata_access_is_reviewer")
+        if is_reviewer and is_reviewer():
+            entries.append(("govdata_access.review_queue", tk._("Request review"), ["govdata_access"]))
+        else:
+            entries.append(("govdata_access.my_requests", tk._("My requests"), ["govdata_access"]))
+    entries.append(("home.about", tk._("About"), []))
     endpoints = flask.current_app.view_functions
     return [entry for entry in entries if entry[0] in endpoints]
 

@@ -106,3 +106,30 @@ def test_judges_score_through_the_judging_page(app):
     manage = app.get(f"/contest/{contest['name']}/manage", headers=_auth(factories.sysadmin())).body
     assert "80.0" in manage or ">80<" in manage
     app.get(f"/contest/{contest['name']}/manage", headers=_auth(judge), status=403)
+
+
+def test_a_team_is_changed_through_its_form_and_its_page_lists_the_data_granted(app):
+    dataset = factories.conditional_dataset(data_subject_type="none", subject_id_column="", title="企业用电量月度数据")
+    contest = factories.contest(packages=[dataset["name"]])
+    leader, teammate, outsider = factories.user(), factories.user(), factories.user()
+    team = factories.contest_team(contest["id"], leader, name="兰亭队")
+    edit_url = f"/contest/{contest['name']}/team/{team['id']}/edit"
+
+    form = app.get(edit_url, headers=_auth(leader)).body
+    response = app.post(
+        edit_url,
+        headers=_auth(leader),
+        data={"name": "兰亭数据队", "organisation": "绍兴文理学院", "track": "city", "members": "王五, 赵六",
+              "accounts": teammate["name"]},
+        follow_redirects=False,
+    )
+    refused = app.post(edit_url, headers=_auth(leader), data={"name": "", "track": "city", "members": "王五"}).body
+    team_page = app.get(f"/contest/{contest['name']}/team/{team['id']}", headers=_auth(teammate)).body
+
+    assert 'value="兰亭队"' in form and "accounts" in form
+    assert response.status_code == 302
+    assert "兰亭数据队" in team_page and teammate["name"] in team_page
+    assert "比赛期间授权使用的数据" in team_page and "企业用电量月度数据" in team_page and contest["review_closes"] in team_page
+    assert "A value is required" in refused
+    assert app.get(edit_url, headers=_auth(outsider), status=403)
+    assert "企业用电量月度数据" not in app.get(f"/contest/{contest['name']}/team/{team['id']}", headers=_auth(outsider)).body

@@ -191,3 +191,74 @@ def test_awards_go_only_to_published_entries_of_the_contest():
 
     assert "awards" in refused.value.error_dict
     assert call_action("govdata_contest_show", _as(None), id=contest["id"])["winners"] == []
+
+
+def test_a_teams_members_change_it_and_only_its_leader_changes_its_accounts():
+    contest = factories.contest()
+    leader, teammate, newcomer, outsider = factories.user(), factories.user(), factories.user(), factories.user()
+    team = factories.contest_team(contest["id"], leader, accounts=[teammate["name"]])
+
+    changed = call_action(
+        "govdata_contest_team_update", _as(teammate), id=team["id"], name="越州新队", organisation="浙江工业大学",
+        members="王芳, 李磊, 陈晨", track="livelihood",
+    )
+    with pytest.raises(tk.NotAuthorized):
+        call_action("govdata_contest_team_update", _as(teammate), id=team["id"], accounts=[newcomer["name"]])
+    with pytest.raises(tk.NotAuthorized):
+        call_action("govdata_contest_team_update", _as(outsider), id=team["id"], name="不是我的队")
+    with pytest.raises(tk.NotAuthorized):
+        call_action("govdata_contest_team_update", _as(None), id=team["id"], name="匿名")
+    regrouped = call_action("govdata_contest_team_update", _as(leader), id=team["id"], accounts=[newcomer["name"]])
+
+    assert (changed["name"], changed["organisation"], changed["track"]) == ("越州新队", "浙江工业大学", "livelihood")
+    assert changed["members"] == ["王芳", "李磊", "陈晨"]
+    assert sorted(regrouped["accounts"]) == sorted([leader["name"], newcomer["name"]])  # the leader always stays
+    with pytest.raises(tk.NotAuthorized):
+        factories.contest_entry(team["id"], teammate)
+    assert factories.contest_entry(team["id"], newcomer)["team"] == "越州新队"
+
+
+def test_bad_team_changes_are_refused_naming_the_field():
+    contest = factories.contest()
+    leader, other_leader = factories.user(), factories.user()
+    team = factories.contest_team(contest["id"], leader)
+    other = factories.contest_team(contest["id"], other_leader)
+    factories.contest_entry(team["id"], leader)
+
+    cases = [
+        ({"name": other["name"]}, "name", "已"),
+        ({"name": "  "}, "name", "A value is required"),
+        ({"members": ""}, "members", "A value is required"),
+        ({"track": "livelihood"}, "track", "A team that has submitted entries keeps its track"),
+        ({"track": "no-such-track"}, "track", "no-such-track"),
+        ({"accounts": [other_leader["name"]]}, "accounts", other_leader["name"]),
+        ({"accounts": ["no-such-user"]}, "accounts", "no-such-user"),
+    ]
+    for change, field, fragment in cases:
+        with pytest.raises(tk.ValidationError) as refused:
+            call_action("govdata_contest_team_update", _as(leader), id=team["id"], **change)
+        assert fragment in " ".join(refused.value.error_dict[field]), (change, refused.value.error_dict)
+    assert call_action("govdata_contest_team_show", _as(leader), id=team["id"])["name"] == team["name"]
+
+
+def test_teams_change_until_submissions_close_and_their_track_only_during_registration():
+    contest = factories.contest()
+    leader = factories.user()
+    team = factories.contest_team(contest["id"], leader)
+    call_action("govdata_contest_update", factories.site_context(), id=contest["id"],
+                **factories.contest_dates(registration=-1, submission=0, review=1))
+
+    renamed = call_action("govdata_contest_team_update", _as(leader), id=team["id"], name="报名截止后改名")
+    with pytest.raises(tk.ValidationError) as track_refused:
+        call_action("govdata_contest_team_update", _as(leader), id=team["id"], track="livelihood")
+    call_action("govdata_contest_update", factories.site_context(), id=contest["id"],
+                **factories.contest_dates(registration=-2, submission=-1, review=0))
+    with pytest.raises(tk.ValidationError) as closed:
+        call_action("govdata_contest_team_update", _as(leader), id=team["id"], name="截止后改名")
+    staff_changed = call_action("govdata_contest_team_update", factories.site_context(), id=team["id"], track="livelihood")
+
+    assert renamed["name"] == "报名截止后改名"
+    assert "The track can be changed while registration is open" in track_refused.value.error_dict["track"][0]
+    message = closed.value.error_dict["contest"][0]
+    assert "Teams can be changed until submissions close" in message and "提交截止" in message
+    assert staff_changed["track"] == "livelihood"

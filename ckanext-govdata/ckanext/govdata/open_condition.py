@@ -33,6 +33,8 @@ UNCONDITIONAL = "unconditional"
 CONDITIONAL = "conditional"
 NOT_OPEN = "not-open"
 CONDITIONS = (UNCONDITIONAL, CONDITIONAL, NOT_OPEN)
+# Values of ``data_subject_type`` whose records are opened row by row, to the subject's users.
+SUBJECT_TYPES = ("person", "enterprise")
 STAFF_ROLES = ("admin", "editor")
 # Resource fields through which data can be fetched; blanked for those who may not.
 DATA_LOCATION_FIELDS = ("url",)

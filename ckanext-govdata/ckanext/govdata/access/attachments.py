@@ -9,22 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from typing import IO, Any
-
-import magic
-from werkzeug.datastructures import FileStorage
+from typing import Any
 
 import ckan.plugins.toolkit as tk
-
+from ckanext.govdata import documents
 from ckanext.govdata.access.logic.schema import _error
+from werkzeug.datastructures import FileStorage
 
-# The content a file's extension promises, checked against what its bytes really are.
-MIMETYPES = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-}
+uploads = documents.uploads
 
 
 def _root() -> str:
@@ -34,41 +26,16 @@ def _root() -> str:
     return os.path.join(base, "govdata_access")
 
 
-def _size(stream: IO[bytes]) -> int:
-    stream.seek(0, os.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
-    return size
-
-
-def uploads(value: Any) -> list[FileStorage]:
-    """The uploaded files in a data dict value (one file, a list, or nothing)."""
-    items = value if isinstance(value, list) else [value]
-    return [item for item in items if isinstance(item, FileStorage) and item.filename]
-
-
 def check(upload: FileStorage) -> dict[str, Any]:
     """Size and type of one upload, or a ValidationError naming the attachments field."""
-    name = os.path.basename(upload.filename or "")
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = [item.lower() for item in tk.aslist(tk.config.get("ckanext.govdata.access.attachment_types"))]
-    if extension not in allowed or extension not in MIMETYPES:
-        raise tk.ValidationError({"attachments": [_error(
-            "attachments", "{field}: only these file types are accepted: {types}", types=", ".join(allowed)
-        )]})
-    size = _size(upload.stream)
-    limit = tk.config.get("ckanext.govdata.access.attachment_max_size")
-    if size == 0 or size > limit:
-        raise tk.ValidationError({"attachments": [_error(
-            "attachments", "{field}: each file must be between 1 byte and {limit} bytes", limit=limit
-        )]})
-    sniffed = magic.from_buffer(upload.stream.read(4096), mime=True)
-    upload.stream.seek(0)
-    if sniffed != MIMETYPES[extension]:
-        raise tk.ValidationError({"attachments": [_error(
-            "attachments", "{field}: the content of {name} is not a {extension} file", name=name, extension=extension
-        )]})
-    return {"name": name, "size": size, "mimetype": sniffed, "extension": extension}
+    try:
+        return documents.check(
+            upload,
+            tk.aslist(tk.config.get("ckanext.govdata.access.attachment_types")),
+            tk.config.get("ckanext.govdata.access.attachment_max_size"),
+        )
+    except documents.Rejected as rejected:
+        raise tk.ValidationError({"attachments": [_error("attachments", rejected.msgid, **rejected.params)]}) from None
 
 
 def store(request_id: str, upload: FileStorage, checked: dict[str, Any]) -> dict[str, Any]:

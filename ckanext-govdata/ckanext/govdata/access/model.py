@@ -84,7 +84,10 @@ class AccessGrant(BaseModel):
     """Permission for one user to get the data of (some resources of) one dataset."""
 
     __tablename__ = "govdata_access_grant"
-    __table_args__ = (sa.Index("govdata_access_grant_user_package_idx", "user_id", "package_id"),)
+    __table_args__ = (
+        sa.Index("govdata_access_grant_user_package_idx", "user_id", "package_id"),
+        sa.Index("govdata_access_grant_source_idx", "source"),
+    )
 
     id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=make_uuid)
     request_id: Mapped[Optional[str]] = mapped_column(
@@ -101,6 +104,10 @@ class AccessGrant(BaseModel):
     revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
     revoked_by: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
     revoke_reason: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    # Grants not made by deciding a request say who issued them for what: ``source`` is a key
+    # the issuer finds them by (``contest-team:<id>``), ``note`` what people are shown.
+    source: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    note: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from sqlalchemy import or_
 
 from ckanext.govdata.showcase.model import Contest, ContestAssignment, ContestEntry, ContestTeamAccount
 
@@ -52,6 +53,11 @@ def current_phases(contest: Contest, on: dt.date | None = None) -> list[str]:
     if open_now:
         return open_now
     return [UPCOMING] if day < contest.registration_opens else []
+
+
+def contest_object(reference: str) -> Contest | None:
+    """A contest by id or URL name."""
+    return model.Session.query(Contest).filter(or_(Contest.id == reference, Contest.name == reference)).one_or_none()
 
 
 def team_ids_of(user_id: str) -> list[str]:

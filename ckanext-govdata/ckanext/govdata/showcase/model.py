@@ -81,6 +81,8 @@ class Contest(BaseModel):
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     description: Mapped[str] = mapped_column(UnicodeText, nullable=False, default="")
     rules_url: Mapped[str] = mapped_column(UnicodeText, nullable=False, default="")
+    # The uploaded rules document ({"id", "name", "size", "mimetype", "extension"}), if any.
+    rules_document: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
     registration_opens: Mapped[dt.date] = mapped_column(Date, nullable=False)
     registration_closes: Mapped[dt.date] = mapped_column(Date, nullable=False)
     submission_opens: Mapped[dt.date] = mapped_column(Date, nullable=False)

@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, send_file
 from werkzeug.datastructures import MultiDict
 
-from ckanext.govdata.showcase import contests, images, roles
+from ckanext.govdata.showcase import contests, images, roles, rules_documents
 
 showcase = Blueprint("govdata_showcase", __name__)
 
@@ -270,6 +270,11 @@ def _contest_form_data() -> dict[str, Any]:
     return data
 
 
+def _contest_files() -> dict[str, Any]:
+    """The rules document of the contest form (not kept in ``data``: a form shown again cannot hold it)."""
+    return {"rules_upload": tk.request.files.get("rules_upload"), "remove_rules": tk.request.form.get("remove_rules", "")}
+
+
 def _render_contest_form(data: dict[str, Any], errors: dict[str, Any], contest_dict: dict[str, Any] | None) -> str:
     return tk.render(
         "contest/form.html",
@@ -292,7 +297,7 @@ def contest_new() -> Any:
         return _render_contest_form({}, {}, None)
     data = _contest_form_data()
     try:
-        created = tk.get_action("govdata_contest_create")(_context(), data)
+        created = tk.get_action("govdata_contest_create")(_context(), dict(data, **_contest_files()))
     except tk.ValidationError as error:
         return _render_contest_form(data, error.error_dict, None)
     return tk.redirect_to("govdata_contest.contest_read", name=created["name"])
@@ -301,6 +306,25 @@ def contest_new() -> Any:
 @contest.route("/<name>")
 def contest_read(name: str) -> str:
     return tk.render("contest/read.html", extra_vars={"contest": _contest_or_abort(name)})
+
+
+@contest.route("/<name>/rules")
+def rules(name: str) -> Response:
+    """The contest's rules document, under the name it was uploaded with."""
+    current = _contest_or_abort(name)
+    contest_object = contests.contest_object(current["id"])
+    document = contest_object.rules_document if contest_object else None
+    if not document:
+        return tk.abort(404, tk._("This contest has no rules document"))
+    response = send_file(
+        rules_documents.path(contest_object.id, document),
+        mimetype=document["mimetype"],
+        download_name=document["name"],
+        as_attachment=document["extension"] != "pdf",
+        max_age=3600,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @contest.route("/<name>/edit", methods=["GET", "POST"])
@@ -320,7 +344,7 @@ def contest_edit(name: str) -> Any:
         return _render_contest_form(data, {}, current)
     data = _contest_form_data()
     try:
-        updated = tk.get_action("govdata_contest_update")(_context(), dict(data, id=current["id"]))
+        updated = tk.get_action("govdata_contest_update")(_context(), dict(data, id=current["id"], **_contest_files()))
     except tk.ValidationError as error:
         return _render_contest_form(data, error.error_dict, current)
     return tk.redirect_to("govdata_contest.contest_read", name=updated["name"])
@@ -361,6 +385,40 @@ def _team_or_abort(team_id: str) -> dict[str, Any]:
 @contest.route("/<name>/team/<team_id>")
 def team_read(name: str, team_id: str) -> str:
     return tk.render("contest/team.html", extra_vars={"contest": _contest_or_abort(name), "team": _team_or_abort(team_id)})
+
+
+@contest.route("/<name>/team/<team_id>/edit", methods=["GET", "POST"])
+def team_edit(name: str, team_id: str) -> Any:
+    current = _contest_or_abort(name)
+    team = _team_or_abort(team_id)
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.url_for("govdata_contest.team_edit", name=name, team_id=team_id))
+    try:
+        tk.check_access("govdata_contest_team_update", _context(), {"id": team_id})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the team's members may change it"))
+    accounts = [account for account in team.get("accounts", []) if account != team.get("leader")]
+    data: dict[str, Any] = {
+        "name": team["name"], "organisation": team["organisation"], "track": team["track"],
+        "members": ", ".join(team["members"]), "accounts": ", ".join(accounts),
+    }
+    errors: dict[str, Any] = {}
+    if tk.request.method == "POST":
+        form = tk.request.form
+        data = {field: form.get(field, "") for field in ("name", "organisation", "track", "members", "accounts") if field in form}
+        try:
+            tk.get_action("govdata_contest_team_update")(_context(), dict(data, id=team_id))
+        except tk.NotAuthorized as refused:
+            return tk.abort(403, str(refused) or tk._("Only the team's members may change it"))
+        except tk.ValidationError as error:
+            errors = error.error_dict
+        else:
+            tk.h.flash_success(tk._("Team saved."))
+            return tk.redirect_to("govdata_contest.team_read", name=name, team_id=team_id)
+    return tk.render(
+        "contest/register.html",
+        extra_vars={"contest": current, "team": team, "data": data, "errors": errors, "error_summary": _summary(errors)},
+    )
 
 
 @contest.route("/<name>/team/<team_id>/entry", methods=["GET", "POST"])

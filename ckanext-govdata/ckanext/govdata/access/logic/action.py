@@ -50,7 +50,7 @@ OPEN_STATES = (DRAFT, SUBMITTED, DEPARTMENT_REVIEW, RETURNED)
 # States in which the deadline runs.
 PENDING_STATES = (SUBMITTED, DEPARTMENT_REVIEW)
 DECIDED_STATES = (APPROVED, REJECTED)
-SUBJECT_TYPES = ("person", "enterprise")
+SUBJECT_TYPES = open_condition.SUBJECT_TYPES
 CONTENT_FIELDS = (
     "resource_ids", "applicant_type", "applicant_name", "credit_code", "contact_phone", "contact_email",
     "purpose", "scenario", "period_start", "period_end", "fields_needed", "commitments", "subject_id",
@@ -163,6 +163,8 @@ def _grant_dict(grant: AccessGrant, today: Optional[dt.date] = None) -> dict[str
         "revoked_at": _isoformat(grant.revoked_at),
         "revoked_by": _user_name(grant.revoked_by),
         "revoke_reason": grant.revoke_reason,
+        "source": grant.source,
+        "note": grant.note,
         "status": status,
     }
 

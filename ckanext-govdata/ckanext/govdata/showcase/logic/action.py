@@ -13,7 +13,7 @@ from sqlalchemy import cast, func, or_
 from sqlalchemy.dialects.postgresql import JSONB
 
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.showcase import contests, images, roles
+from ckanext.govdata.showcase import contest_data, contests, images, roles, rules_documents
 from ckanext.govdata.showcase import validators as showcase_validators
 from ckanext.govdata.showcase.logic import schema
 from ckanext.govdata.showcase.model import (
@@ -386,7 +386,7 @@ def govdata_scenario_list(context: Context, data_dict: DataDict) -> list[dict[st
 
 
 def _contest_object(reference: str) -> Contest:
-    contest = model.Session.query(Contest).filter(or_(Contest.id == reference, Contest.name == reference)).one_or_none()
+    contest = contests.contest_object(reference)
     if contest is None:
         raise tk.ObjectNotFound(tk._("Contest not found"))
     return contest
@@ -424,6 +424,12 @@ def _closed(contest: Contest, phase: str) -> tk.ValidationError:
         ),
     }
     return tk.ValidationError({"contest": [messages[phase]]})
+
+
+def _check_offer(package_ids: list[str]) -> None:
+    problems = contest_data.offer_problems(package_ids)
+    if problems:
+        raise tk.ValidationError({"packages": problems})
 
 
 def _check_phase_order(values: dict[str, Any]) -> None:
@@ -484,8 +490,13 @@ def _contest_dict(contest: Contest) -> dict[str, Any]:
         "year": contest.year,
         "description": contest.description,
         "rules_url": contest.rules_url,
+        "rules_document": (
+            {key: contest.rules_document[key] for key in ("name", "size", "mimetype")} if contest.rules_document else None
+        ),
         "criteria": contest.criteria,
         "packages": contest.packages,
+        # Registered teams hold grants to the offered conditional data until this day.
+        "team_data_until": contest.review_closes.isoformat(),
         "results_published": contest.results_published,
         "phases": contests.current_phases(contest),
         "tracks": [
@@ -513,13 +524,18 @@ def govdata_contest_create(context: Context, data_dict: DataDict) -> dict[str, A
     :param registration_opens … review_closes, results_date: phase dates (YYYY-MM-DD, inclusive)
     :param tracks: ``[{"name", "title", "description"}]`` or lines of ``name|title|description``
     :param criteria: ``[{"name", "title", "max"}]`` or lines of ``name|title|max``
-    :param packages: datasets and APIs offered to contestants (names or ids)
+    :param packages: datasets and APIs offered to contestants (names or ids); conditional ones
+        are granted to the registered teams until the review closes
+    :param rules_upload: the rules document (PDF or DOCX)
     """
+    tk.check_access("govdata_contest_create", context, data_dict)
     data = _validate(data_dict, schema.contest_create_schema(), context)
     _check_phase_order(data)
+    _check_offer(data.get("packages") or [])
     if model.Session.query(Contest.id).filter(Contest.name == data["name"]).first():
         raise tk.ValidationError({"name": [bilingual("This URL name is already used: {value}", value=data["name"])]})
-    tk.check_access("govdata_contest_create", context, data_dict)
+    upload = rules_documents.upload_of(data_dict)
+    checked = rules_documents.check(upload) if upload else None
     contest = Contest(**{field: data[field] for field in ("name", "title", "year", "criteria", *contests.DATE_FIELDS)})
     contest.description = data.get("description") or ""
     contest.rules_url = data.get("rules_url") or ""
@@ -527,25 +543,48 @@ def govdata_contest_create(context: Context, data_dict: DataDict) -> dict[str, A
     model.Session.add(contest)
     model.Session.flush()
     _set_tracks(contest, data["tracks"])
+    if upload and checked:
+        contest.rules_document = rules_documents.store(contest.id, upload, checked)
     model.repo.commit()
     return _contest_dict(contest)
 
 
 def govdata_contest_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Change a contest (staff); fields not given keep their value."""
+    """Change a contest (staff); fields not given keep their value.
+
+    :param rules_upload: a new rules document; :param remove_rules: drop the rules document
+    """
     data = _validate(data_dict, schema.contest_update_schema(), context)
     contest = _contest_object(data["id"])
     values = {field: data.get(field, getattr(contest, field)) for field in contests.DATE_FIELDS}
     _check_phase_order(values)
+    if "packages" in data:
+        _check_offer(data["packages"])
     if data.get("name") and model.Session.query(Contest.id).filter(Contest.name == data["name"], Contest.id != contest.id).first():
         raise tk.ValidationError({"name": [bilingual("This URL name is already used: {value}", value=data["name"])]})
     tk.check_access("govdata_contest_update", context, {"id": contest.id})
+    upload = rules_documents.upload_of(data_dict)
+    checked = rules_documents.check(upload) if upload else None
     for field in ("name", "title", "year", "description", "rules_url", "criteria", "packages", *contests.DATE_FIELDS):
         if field in data:
             setattr(contest, field, data[field])
     if "tracks" in data:
         _set_tracks(contest, data["tracks"])
-    model.repo.commit()
+    if "packages" in data or any(field in data for field in contests.DATE_FIELDS):
+        contest_data.sync_contest(contest)
+    old_rules = contest.rules_document
+    if upload and checked:
+        contest.rules_document = rules_documents.store(contest.id, upload, checked)
+    elif data.get("remove_rules"):
+        contest.rules_document = None
+    try:
+        model.repo.commit()
+    except Exception:
+        if contest.rules_document is not old_rules:
+            rules_documents.delete(contest.id, contest.rules_document)
+        raise
+    if old_rules and contest.rules_document != old_rules:
+        rules_documents.delete(contest.id, old_rules)
     return _contest_dict(contest)
 
 
@@ -631,6 +670,8 @@ def _team_dict(team: ContestTeam, with_accounts: bool) -> dict[str, Any]:
             .order_by(model.User.name)
         )
         result["accounts"] = [row.name for row in accounts]
+        leader = model.Session.get(model.User, team.leader_id)
+        result["leader"] = leader.name if leader else ""
     return result
 
 
@@ -655,18 +696,8 @@ def govdata_contest_team_register(context: Context, data_dict: DataDict) -> dict
         raise tk.ValidationError({"name": [bilingual("A team of this name is already registered: {value}", value=data["name"])]})
     leader = roles.user_object(context.get("auth_user_obj") or context["user"])
     assert leader is not None  # check_access let only registered users through
-    account_ids = [leader.id] + [user.id for user in map(model.User.get, data.get("accounts") or []) if user and user.id != leader.id]
-    already = (
-        model.Session.query(model.User.name)
-        .join(ContestTeamAccount, ContestTeamAccount.user_id == model.User.id)
-        .join(ContestTeam, ContestTeam.id == ContestTeamAccount.team_id)
-        .filter(ContestTeam.contest_id == contest.id, model.User.id.in_(account_ids))
-        .all()
-    )
-    if already:
-        raise tk.ValidationError(
-            {"accounts": [bilingual("Already in a team of this contest: {value}", value=", ".join(row.name for row in already))]}
-        )
+    account_ids = _account_ids(leader.id, data.get("accounts") or [])
+    _check_accounts_free(contest, account_ids)
     team = ContestTeam(
         contest_id=contest.id,
         track_id=track.id,
@@ -679,6 +710,96 @@ def govdata_contest_team_register(context: Context, data_dict: DataDict) -> dict
     model.Session.flush()
     for user_id in dict.fromkeys(account_ids):
         model.Session.add(ContestTeamAccount(team_id=team.id, user_id=user_id))
+    model.Session.flush()
+    contest_data.sync_team(contest, team)
+    model.repo.commit()
+    return _team_dict(team, with_accounts=True)
+
+
+def _account_ids(leader_id: str, names: list[str]) -> list[str]:
+    """The leader first, then the other accounts named, once each."""
+    others = [user.id for user in map(model.User.get, names) if user and user.id != leader_id]
+    return list(dict.fromkeys([leader_id, *others]))
+
+
+def _check_accounts_free(contest: Contest, account_ids: list[str], team: ContestTeam | None = None) -> None:
+    """An account acts for one team of a contest, and does not judge an entry of the team."""
+    query = (
+        model.Session.query(model.User.name)
+        .join(ContestTeamAccount, ContestTeamAccount.user_id == model.User.id)
+        .join(ContestTeam, ContestTeam.id == ContestTeamAccount.team_id)
+        .filter(ContestTeam.contest_id == contest.id, model.User.id.in_(account_ids))
+    )
+    if team is not None:
+        query = query.filter(ContestTeam.id != team.id)
+    already = [row.name for row in query.order_by(model.User.name)]
+    if already:
+        raise tk.ValidationError({"accounts": [bilingual("Already in a team of this contest: {value}", value=", ".join(already))]})
+    if team is None:
+        return
+    judging = (
+        model.Session.query(model.User.name)
+        .join(ContestAssignment, ContestAssignment.judge_id == model.User.id)
+        .join(ContestEntry, ContestEntry.id == ContestAssignment.entry_id)
+        .filter(ContestEntry.team_id == team.id, model.User.id.in_(account_ids))
+        .order_by(model.User.name)
+    )
+    judges = [row.name for row in judging]
+    if judges:
+        raise tk.ValidationError({"accounts": [bilingual("Judges of the team's entries cannot join it: {value}", value=", ".join(judges))]})
+
+
+def govdata_contest_team_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Change a registered team; fields not given keep their value.
+
+    :param id: the team's id
+    :param name: the team's name; :param organisation: school, company …
+    :param members: names of the people in the team (list or comma-separated)
+    :param accounts: the users besides the leader who act for the team (leader or staff only)
+    :param track: the track's name or id: while registration is open and before any entry
+    The team's accounts change it until submissions close; the bureau's staff at any time.
+    The contest's conditional data follows the accounts: those added are granted it, those
+    removed lose it.
+    """
+    data = _validate(data_dict, schema.contest_team_update_schema(), context)
+    team = _team_object(data["id"])
+    contest = model.Session.get(Contest, team.contest_id)
+    assert contest is not None
+    tk.check_access("govdata_contest_team_update", context, {"id": team.id, "accounts": "accounts" in data})
+    staff = roles.is_moderator(context.get("auth_user_obj") or context["user"])
+    if not staff and contests.today() > contest.submission_closes:
+        raise tk.ValidationError({"contest": [bilingual("Teams can be changed until submissions close on {date}", date=contest.submission_closes)]})
+    if "track" in data:
+        track = next((track for track in _tracks(contest) if data["track"] in (track.id, track.name)), None)
+        if track is None:
+            raise tk.ValidationError({"track": [bilingual("This contest has no track {value}", value=data["track"])]})
+        if track.id != team.track_id:
+            if not staff and not contests.is_open(contest, contests.REGISTRATION):
+                raise tk.ValidationError({"track": [bilingual(
+                    "The track can be changed while registration is open, until {date}", date=contest.registration_closes
+                )]})
+            if model.Session.query(ContestEntry.id).filter(ContestEntry.team_id == team.id).first():
+                raise tk.ValidationError({"track": [bilingual("A team that has submitted entries keeps its track")]})
+            team.track_id = track.id
+    if "name" in data and data["name"] != team.name:
+        taken = model.Session.query(ContestTeam.id).filter(
+            ContestTeam.contest_id == contest.id, ContestTeam.name == data["name"], ContestTeam.id != team.id
+        )
+        if taken.first():
+            raise tk.ValidationError({"name": [bilingual("A team of this name is already registered: {value}", value=data["name"])]})
+        team.name = data["name"]
+    if "organisation" in data:
+        team.organisation = data["organisation"] or ""
+    if "members" in data:
+        team.members = data["members"]
+    if "accounts" in data:
+        account_ids = _account_ids(team.leader_id, data["accounts"])
+        _check_accounts_free(contest, account_ids, team)
+        model.Session.query(ContestTeamAccount).filter(ContestTeamAccount.team_id == team.id).delete()
+        for user_id in account_ids:
+            model.Session.add(ContestTeamAccount(team_id=team.id, user_id=user_id))
+        model.Session.flush()
+    contest_data.sync_team(contest, team)
     model.repo.commit()
     return _team_dict(team, with_accounts=True)
 
@@ -698,7 +819,12 @@ def govdata_contest_team_show(context: Context, data_dict: DataDict) -> dict[str
         showcase = _showcase_summary(context, entry.package_id)
         if showcase is not None:
             entries.append(_entry_dict(entry, showcase, contest.results_published))
-    return dict(_team_dict(team, with_accounts=insider), entries=entries, is_member=insider and user is not None and contests.is_team_account(team.id, user.id))
+    result = dict(_team_dict(team, with_accounts=insider), entries=entries)
+    result["is_member"] = insider and user is not None and contests.is_team_account(team.id, user.id)
+    if insider:
+        result["grants"] = contest_data.team_grants(team.id)
+        result["editable"] = roles.is_moderator(user) or contests.today() <= contest.submission_closes
+    return result
 
 
 def govdata_contest_entry_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -961,6 +1087,7 @@ def all_actions(with_dcat: bool) -> dict[str, Action]:
         "govdata_contest_show": govdata_contest_show,
         "govdata_contest_list": govdata_contest_list,
         "govdata_contest_team_register": govdata_contest_team_register,
+        "govdata_contest_team_update": govdata_contest_team_update,
         "govdata_contest_team_show": govdata_contest_team_show,
         "govdata_contest_entry_submit": govdata_contest_entry_submit,
         "govdata_contest_entry_list": govdata_contest_entry_list,

@@ -10,6 +10,7 @@ from ckan.logic.auth import get_package_object
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.govdata.showcase import contests, roles
+from ckanext.govdata.showcase.model import ContestTeam
 
 
 def _result(allowed: bool, msg: str = "") -> AuthResult:
@@ -99,6 +100,22 @@ def govdata_contest_entry_submit(context: Context, data_dict: DataDict) -> AuthR
     return _result(allowed, tk._("Only the team's members may submit its entries"))
 
 
+def govdata_contest_team_update(context: Context, data_dict: DataDict) -> AuthResult:
+    """The team's accounts change the team; its leader alone changes who its accounts are.
+    The bureau's staff may change any team."""
+    user = roles.user_object(_user(context))
+    if user is None:
+        return _result(False, tk._("Log in to change your team"))
+    if roles.is_moderator(user):
+        return {"success": True}
+    team = model.Session.get(ContestTeam, data_dict.get("id") or "")
+    if team is None or not contests.is_team_account(team.id, user.id):
+        return _result(False, tk._("Only the team's members may change it"))
+    if data_dict.get("accounts") and team.leader_id != user.id:
+        return _result(False, tk._("Only the team's leader may change its accounts"))
+    return {"success": True}
+
+
 def govdata_contest_score_submit(context: Context, data_dict: DataDict) -> AuthResult:
     """Judges score the entries assigned to them, and no others."""
     user = roles.user_object(_user(context))
@@ -141,6 +158,7 @@ def all_auth_functions() -> dict[str, AuthFunction]:
         "govdata_contest_show": govdata_contest_show,
         "govdata_contest_list": govdata_contest_list,
         "govdata_contest_team_register": govdata_contest_team_register,
+        "govdata_contest_team_update": govdata_contest_team_update,
         "govdata_contest_team_show": govdata_contest_team_show,
         "govdata_contest_entry_submit": govdata_contest_entry_submit,
         "govdata_contest_entry_list": govdata_contest_entry_list,

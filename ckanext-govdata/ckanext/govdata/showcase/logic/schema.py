@@ -73,6 +73,7 @@ def contest_update_schema() -> Schema:
         for field, validators in contest_create_schema().items()
     }
     schema["id"] = [v.required, unicode_safe]
+    schema["remove_rules"] = [ignore_missing, tk.get_validator("boolean_validator")]
     return schema
 
 
@@ -83,6 +84,17 @@ def contest_team_register_schema() -> Schema:
         "organisation": [ignore_missing, unicode_safe],
         "track": [v.required, unicode_safe],
         "members": [ignore_missing, v.as_list],
+        "accounts": [ignore_missing, v.user_names],
+    }
+
+
+def contest_team_update_schema() -> Schema:
+    return {
+        "id": [v.required, unicode_safe],
+        "name": [ignore_missing, v.required, unicode_safe],
+        "organisation": [ignore_missing, unicode_safe],
+        "track": [ignore_missing, v.required, unicode_safe],
+        "members": [ignore_missing, v.as_list, v.required],
         "accounts": [ignore_missing, v.user_names],
     }
 

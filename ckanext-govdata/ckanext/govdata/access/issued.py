@@ -1,0 +1,83 @@
+"""Grants issued without a request, by another part of the portal (a data contest for its teams).
+
+The issuer names its grants by a ``source`` key and says, each time its people or data change,
+which (user, dataset) pairs should hold a grant and until when; ``sync`` makes the grants match.
+Everything else about them is as for any grant: ``open_condition`` checks them on every data
+path, the department sees and revokes them (``govdata_access_grant_list`` / ``_revoke``), and
+what the grantees read is logged.
+
+A grant a person revoked stays revoked: ``sync`` does not issue it again for the same source,
+user and dataset. Grants ``sync`` ends itself carry no ``revoked_by``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+
+from ckan import model
+from ckanext.govdata import open_condition, workdays
+from ckanext.govdata.access.model import AccessGrant, utcnow
+
+Pair = tuple[str, str]  # (user id, package id)
+
+
+@dataclasses.dataclass
+class Outcome:
+    issued: int = 0
+    extended: int = 0
+    ended: int = 0
+    kept_revoked: int = 0
+
+
+def _active(grant: AccessGrant, today: dt.date) -> bool:
+    return grant.revoked_at is None and grant.expires_on >= today
+
+
+def sync(source: str, wanted: Iterable[Pair], starts_on: dt.date, expires_on: dt.date, note: str,
+         reason_ended: str) -> Outcome:
+    """Make the grants of ``source`` cover exactly ``wanted`` from ``starts_on`` to ``expires_on``.
+
+    Pairs wanted and not covered get a grant (unless a person revoked theirs); active grants of
+    pairs no longer wanted end today with ``reason_ended``. A period already over ends them all.
+    The caller commits.
+    """
+    today = workdays.today()
+    outcome = Outcome()
+    wanted_pairs = set(wanted) if expires_on >= max(today, starts_on) else set()
+    grants = model.Session.query(AccessGrant).filter(AccessGrant.source == source).with_for_update().all()
+    by_pair: dict[Pair, list[AccessGrant]] = {}
+    for grant in grants:
+        by_pair.setdefault((grant.user_id, grant.package_id), []).append(grant)
+    for pair in sorted(wanted_pairs):
+        existing = by_pair.get(pair, [])
+        active = [grant for grant in existing if _active(grant, today)]
+        if any(grant.revoked_at is not None and grant.revoked_by for grant in existing):
+            outcome.kept_revoked += 1
+            continue
+        if active:
+            for grant in active:
+                if grant.expires_on != expires_on or grant.note != note:
+                    grant.expires_on, grant.note = expires_on, note
+                    outcome.extended += 1
+            continue
+        user_id, package_id = pair
+        model.Session.add(AccessGrant(
+            user_id=user_id, package_id=package_id, resource_ids=[], row_filter=None,
+            starts_on=max(today, starts_on), expires_on=expires_on, source=source, note=note, created=utcnow(),
+        ))
+        outcome.issued += 1
+    for pair, existing in by_pair.items():
+        if pair in wanted_pairs:
+            continue
+        for grant in existing:
+            if _active(grant, today):
+                grant.revoked_at, grant.revoke_reason = utcnow(), reason_ended
+                outcome.ended += 1
+    open_condition.forget_viewers()
+    return outcome
+
+
+def of_source(source: str) -> list[AccessGrant]:
+    """The grants of ``source``, newest first (also the ended ones)."""
+    return model.Session.query(AccessGrant).filter(AccessGrant.source == source).order_by(AccessGrant.created.desc()).all()

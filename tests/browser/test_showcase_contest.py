@@ -84,11 +84,15 @@ def test_a_showcase_is_submitted_moderated_and_listed_on_its_dataset(live_server
     assert page.locator(".govdata-moderation").count() == 0
 
 
+PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+
+
 def test_a_contest_runs_from_registration_to_results(live_server, page):
     staff = factories.sysadmin(password=PASSWORD)
     leader = factories.user(password=PASSWORD)
     judge = factories.user(password=PASSWORD)
     dates = factories.contest_dates()
+    offered = factories.conditional_dataset(data_subject_type="none", subject_id_column="", title="养老机构床位数据")
 
     log_in(page, live_server, staff["name"], PASSWORD)
     page.goto(f"{live_server}/contest/new")
@@ -99,9 +103,13 @@ def test_a_contest_runs_from_registration_to_results(live_server, page):
         page.fill(f"#field-{field}", value)
     page.fill("#field-tracks", "city|城市治理赛道\nlivelihood|民生服务赛道")
     page.fill("#field-criteria", "innovation|创新性|40\nvalue|应用价值|60")
+    page.fill("#field-packages", offered["name"])
+    page.set_input_files("#field-rules_upload", [{"name": "参赛规则.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     with page.expect_navigation():
         page.click("form#contest-form button[type=submit]")
     assert page.locator(".govdata-contest-title").inner_text() == "2026绍兴数据开放创新应用大赛"
+    assert "参赛规则.pdf" in page.locator(".govdata-contest-rules").inner_text()
+    assert "已报名的队伍可使用下列有条件开放数据" in page.locator(".govdata-contest-data").inner_text()
 
     # Registration
     _switch_user(page, live_server, leader)
@@ -115,6 +123,15 @@ def test_a_contest_runs_from_registration_to_results(live_server, page):
     with page.expect_navigation():
         page.click("form#team-form button[type=submit]")
     assert page.locator(".govdata-team-name").inner_text() == "兰亭数据工作室"
+    assert "养老机构床位数据" in page.locator(".govdata-team-grants").inner_text()
+
+    # The team changes its members after registering
+    with page.expect_navigation():
+        page.get_by_role("link", name="修改队伍信息").click()
+    page.fill("#field-members", "王芳, 李磊, 陈晨")
+    with page.expect_navigation():
+        page.click("form#team-form button[type=submit]")
+    assert "陈晨" in page.locator(".govdata-team-details").inner_text()
 
     # Submission
     with page.expect_navigation():

@@ -29,6 +29,9 @@ def test_load_writes_scenarios_and_runs_the_contest_once(app):
     for domain in ("transport", "health", "education-culture", "urban-housing", "industry-agriculture", "commerce"):
         factories.dataset(department["id"], domain=domain, title=f"{domain}公交停车数据")
         factories.dataservice(department["id"], domain=domain)
+    conditional = factories.dataset(department["id"], domain="transport", open_condition="conditional", data_subject_type="none")
+    enterprises = factories.dataset(department["id"], domain="transport", open_condition="conditional",
+                                    data_subject_type="enterprise", subject_id_column="credit_code")
     context = factories.site_context()
 
     first = showcases.load(context)
@@ -45,5 +48,9 @@ def test_load_writes_scenarios_and_runs_the_contest_once(app):
     assert contest["registration_opens"] == "2026-04-01" and contest["results_date"] == "2026-09-20"
     assert len(contest["winners"]) == 40
     assert again["contest"]["entry_count"] == contest["entry_count"]
+    assert conditional["id"] in contest["packages"] and enterprises["id"] not in contest["packages"]
+    team_grants = call_action("govdata_access_grant_list", factories.site_context(), scope="review",
+                              package_id=conditional["id"], include_inactive=True)
+    assert team_grants and {grant["expires_on"] for grant in team_grants} == {"2026-09-10"}  # the review's end
     page = app.get(f"/contest/{contest['name']}").body
     assert "81" in page and "一等奖" in page

@@ -11,7 +11,6 @@ user and dataset. Grants ``sync`` ends itself carry no ``revoked_by``.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
@@ -22,29 +21,22 @@ from ckanext.govdata.access.model import AccessGrant, utcnow
 Pair = tuple[str, str]  # (user id, package id)
 
 
-@dataclasses.dataclass
-class Outcome:
-    issued: int = 0
-    extended: int = 0
-    ended: int = 0
-    kept_revoked: int = 0
-
-
 def _active(grant: AccessGrant, today: dt.date) -> bool:
     return grant.revoked_at is None and grant.expires_on >= today
 
 
 def sync(source: str, wanted: Iterable[Pair], starts_on: dt.date, expires_on: dt.date, note: str,
-         reason_ended: str) -> Outcome:
+         reason_ended: str) -> None:
     """Make the grants of ``source`` cover exactly ``wanted`` from ``starts_on`` to ``expires_on``.
 
-    Pairs wanted and not covered get a grant (unless a person revoked theirs); active grants of
-    pairs no longer wanted end today with ``reason_ended``. A period already over ends them all.
+    Pairs wanted and not covered get a grant while the period lasts (unless a person revoked
+    theirs); current grants of wanted pairs take the new end, which may end them (a shortened
+    period); current grants of pairs no longer wanted are revoked with ``reason_ended``.
     The caller commits.
     """
     today = workdays.today()
-    outcome = Outcome()
-    wanted_pairs = set(wanted) if expires_on >= max(today, starts_on) else set()
+    wanted_pairs = set(wanted)
+    period_lasts = expires_on >= max(today, starts_on)
     grants = model.Session.query(AccessGrant).filter(AccessGrant.source == source).with_for_update().all()
     by_pair: dict[Pair, list[AccessGrant]] = {}
     for grant in grants:
@@ -53,29 +45,26 @@ def sync(source: str, wanted: Iterable[Pair], starts_on: dt.date, expires_on: dt
         existing = by_pair.get(pair, [])
         active = [grant for grant in existing if _active(grant, today)]
         if any(grant.revoked_at is not None and grant.revoked_by for grant in existing):
-            outcome.kept_revoked += 1
             continue
         if active:
             for grant in active:
                 if grant.expires_on != expires_on or grant.note != note:
                     grant.expires_on, grant.note = expires_on, note
-                    outcome.extended += 1
+            continue
+        if not period_lasts:
             continue
         user_id, package_id = pair
         model.Session.add(AccessGrant(
             user_id=user_id, package_id=package_id, resource_ids=[], row_filter=None,
             starts_on=max(today, starts_on), expires_on=expires_on, source=source, note=note, created=utcnow(),
         ))
-        outcome.issued += 1
     for pair, existing in by_pair.items():
         if pair in wanted_pairs:
             continue
         for grant in existing:
             if _active(grant, today):
                 grant.revoked_at, grant.revoke_reason = utcnow(), reason_ended
-                outcome.ended += 1
     open_condition.forget_viewers()
-    return outcome
 
 
 def of_source(source: str) -> list[AccessGrant]:

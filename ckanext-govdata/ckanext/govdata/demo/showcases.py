@@ -19,14 +19,13 @@ import random
 import secrets
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import click
 import yaml
+from ckanext.govdata import open_condition
+from ckanext.govdata.showcase import contest_data, contests
 from PIL import Image, ImageDraw
 from werkzeug.datastructures import FileStorage
-
-import ckan.plugins.toolkit as tk
-
-from ckanext.govdata.showcase import contests
 
 DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "showcases.yaml")
 DEFAULT_SEED = 2026
@@ -265,9 +264,15 @@ def _contest_fields(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _offered(spec: dict[str, Any], catalogue: dict[str, list[dict[str, Any]]]) -> list[str]:
-    """Two datasets or APIs per domain the tracks draw on."""
+    """Two datasets or APIs per domain the tracks draw on, of those a contest may offer, and the
+    first conditional one of each such domain, which the registered teams are granted."""
     domains = dict.fromkeys(domain for track in spec["tracks"] for domain in track["domains"])
-    return [package["id"] for domain in domains for package in catalogue.get(domain, [])[:2]]
+    offered: list[str] = []
+    for domain in domains:
+        offerable = [package for package in catalogue.get(domain, []) if not contest_data.offer_problems([package["id"]])]
+        conditional = [package for package in offerable if package.get("open_condition") == open_condition.CONDITIONAL]
+        offered += [package["id"] for package in offerable[:2] + conditional[:1]]
+    return list(dict.fromkeys(offered))
 
 
 def _entry_datasets(team: PlannedTeam, catalogue: dict[str, list[dict[str, Any]]], seed: int) -> list[str]:

@@ -22,7 +22,8 @@ import os
 import statistics
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -44,8 +45,8 @@ def _setup(ini: str) -> Any:
 
 
 def _reset_database() -> None:
-    import ckan.model as model
     import ckan.plugins.toolkit as tk
+    from ckan import model
     from ckan.cli.db import _resolve_alembic_config, _run_migrations
 
     model.repo.rebuild_db()
@@ -83,8 +84,8 @@ def _dataset(context: dict[str, Any], department_id: str, condition: str, csv: b
 
 
 def _world() -> dict[str, Any]:
-    import ckan.model as model
     import ckan.plugins.toolkit as tk
+    from ckan import model
 
     from ckanext.govdata import workdays
     from ckanext.govdata.access.model import AccessGrant
@@ -111,7 +112,7 @@ def _world() -> dict[str, Any]:
 
 
 def _logged_reads() -> int:
-    import ckan.model as model
+    from ckan import model
 
     with model.meta.engine.connect() as connection:
         return connection.execute(sa.text("SELECT count(*) FROM govdata_access_log")).scalar()
@@ -140,7 +141,7 @@ def _timed(call: Callable[[], Any]) -> float:
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main(ini: str) -> None:
@@ -175,10 +176,10 @@ def main(ini: str) -> None:
             order.reverse()
         for path, call in (("datastore_search", search), ("download", download)):
             for condition, dataset in order:
-                timings.setdefault((path, condition), []).append(_timed(lambda: call(dataset)))
+                timings.setdefault((path, condition), []).append(_timed(lambda call=call, dataset=dataset: call(dataset)))
 
     queries = {
-        (path, condition): _queries(lambda: call(dataset))
+        (path, condition): _queries(lambda call=call, dataset=dataset: call(dataset))
         for path, call in (("datastore_search", search), ("download", download))
         for condition, dataset in world["datasets"].items()
     }

@@ -39,8 +39,9 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from unittest import mock
 
 import pysolr
@@ -142,7 +143,7 @@ def _setup(arguments: argparse.Namespace) -> None:
 def _teardown(arguments: argparse.Namespace) -> None:
     say(f"Removing core {CORE} and databases {DATABASE}, {DATASTORE}")
     with contextlib.suppress(Exception):
-        import ckan.model as model
+        from ckan import model
 
         model.Session.remove()
         model.meta.engine.dispose()
@@ -454,7 +455,7 @@ def _measure(case: Case) -> dict[str, list[float]]:
 
 def _percentile(values: list[float], percentile: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(percentile / 100 * (len(ordered) - 1))))] * 1000
+    return ordered[min(len(ordered) - 1, round(percentile / 100 * (len(ordered) - 1)))] * 1000
 
 
 def _report(arguments: argparse.Namespace, reindex: dict[str, float], load_rate: float,

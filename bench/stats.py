@@ -21,7 +21,8 @@ import os
 import statistics
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -45,8 +46,8 @@ def _setup(ini: str) -> Any:
 
 
 def _reset_database() -> None:
-    import ckan.model as model
     import ckan.plugins.toolkit as tk
+    from ckan import model
     from ckan.cli.db import _resolve_alembic_config, _run_migrations
 
     model.repo.rebuild_db()
@@ -66,7 +67,8 @@ def _median_ms(function: Callable[[], Any], rounds: int = ROUNDS) -> float:
 
 def _seed_packages(first: int, last: int, department_ids: list[str]) -> None:
     """Packages ``first``..``last`` as scheming stores them: fields in the JSONB extras."""
-    import ckan.model as model
+    from ckan import model
+
     from ckanext.govdata import vocabularies
 
     model.Session.execute(
@@ -119,8 +121,9 @@ def _departments() -> list[str]:
 
 
 def _measure(size: int, rebuild_s: float) -> float:
-    import ckan.model as model
     import ckan.plugins.toolkit as tk
+    from ckan import model
+
     from ckanext.govdata import counters
 
     def call() -> dict[str, Any]:
@@ -164,7 +167,7 @@ def _rebuild() -> float:
 def bench_statistics() -> None:
     """1k, then 100k, then 1k again (the extra packages deleted): the machine's load may
     change during the run, and the two 1k runs bracket the 100k one."""
-    import ckan.model as model
+    from ckan import model
 
     _reset_database()
     departments = _departments()
@@ -181,8 +184,8 @@ def bench_statistics() -> None:
 
 
 def bench_downloads(flask_app: Any) -> None:
-    import ckan.model as model
     import ckan.plugins.toolkit as tk
+    from ckan import model
     from werkzeug.datastructures import FileStorage
 
     from ckanext.govdata.stats import usage

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 import ckan.plugins.toolkit as tk
+import pytest
 from ckan.cli.db import _resolve_alembic_config
 
 from tests import factories

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
-
 from ckanext.dcat.profiles import DCAT, DCT
 from ckanext.dcat.utils import dataset_uri
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
 
 from ckanext.govdata.dcat import GOVDATA
 from tests import factories

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-
 from ckan import model
 from ckan.tests.helpers import call_action
 

@@ -5,7 +5,6 @@ import datetime as dt
 import io
 
 import pytest
-
 from ckan.cli.cli import ckan
 
 from ckanext.govdata import workdays
@@ -17,7 +16,7 @@ SCHEDULE_2027 = (
     "date,is_workday,note\n"
     "2027-10-01..2027-10-07,false,国庆节\n"
     "2027-09-26,true,国庆节调休\n"
-).encode("utf-8")
+).encode()
 
 
 def _headers(user):

@@ -6,11 +6,10 @@ import io
 from typing import Any
 
 import pytest
-from freezegun import freeze_time
-from openpyxl import load_workbook
-
 from ckan.cli.cli import ckan
 from ckan.tests.helpers import call_action
+from freezegun import freeze_time
+from openpyxl import load_workbook
 
 from tests import factories
 

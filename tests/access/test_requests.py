@@ -6,11 +6,10 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-from werkzeug.datastructures import FileStorage
-
 from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.tests.helpers import call_action
+from werkzeug.datastructures import FileStorage
 
 from ckanext.govdata import workdays
 from ckanext.govdata.access.model import AccessGrant, AccessRequestEvent

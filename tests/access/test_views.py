@@ -5,9 +5,8 @@ import io
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
-
 from ckan.tests.helpers import call_action
+from openpyxl import load_workbook
 
 from tests import factories
 

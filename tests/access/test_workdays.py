@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from ckan import model
 
 from ckanext.govdata import workdays

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from ckan.tests.helpers import call_action
 
 from tests import factories

@@ -93,7 +93,8 @@ def test_monitor_sorts_and_exports_for_staff(live_server, page, catalogue):
         page.click("text=导出 Excel")
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
-    sheet = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
+    with open(download.path(), "rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "交通运输局"
     assert len(rows) == 3

@@ -4,8 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
-import ckan.model as model
+from ckan import model
 from ckan.tests.helpers import call_action
 
 from ckanext.govdata.demo import catalogue, loader

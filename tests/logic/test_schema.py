@@ -3,8 +3,7 @@ field by field, in Chinese and English, and nothing is written."""
 from __future__ import annotations
 
 import pytest
-
-import ckan.model as model
+from ckan import model
 from ckan.logic import ValidationError
 from ckan.tests.helpers import call_action
 

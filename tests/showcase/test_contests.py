@@ -1,9 +1,8 @@
 """Data contests (开放大赛): registration → submission → scoring → results, and who may do what."""
 from __future__ import annotations
 
-import pytest
-
 import ckan.plugins.toolkit as tk
+import pytest
 from ckan.tests.helpers import call_action
 
 from tests import factories

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ckan.tests.helpers import call_action
 
 from ckanext.govdata.demo import showcases

@@ -1,9 +1,8 @@
 """Open scenarios (开放场景): curated by staff, shown to everyone with what each viewer may see."""
 from __future__ import annotations
 
-import pytest
-
 import ckan.plugins.toolkit as tk
+import pytest
 from ckan.tests.helpers import call_action
 
 from tests import factories

@@ -4,12 +4,11 @@ from __future__ import annotations
 import io
 import os
 
+import ckan.plugins.toolkit as tk
 import pytest
+from ckan.tests.helpers import call_action
 from PIL import Image
 from werkzeug.datastructures import FileStorage
-
-import ckan.plugins.toolkit as tk
-from ckan.tests.helpers import call_action
 
 from ckanext.govdata.showcase import images
 from tests import factories

@@ -1,9 +1,8 @@
 """Showcases through the action API: submission, editing, moderation and who sees what."""
 from __future__ import annotations
 
-import pytest
-
 import ckan.plugins.toolkit as tk
+import pytest
 from ckan.tests.helpers import call_action
 
 from tests import factories

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from ckan.tests.helpers import call_action
 
 from ckanext.govdata.stats import usage

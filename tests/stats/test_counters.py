@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
-import ckan.model as model
+from ckan import model
 from ckan.tests.helpers import call_action
 
 from ckanext.govdata import counters

@@ -4,9 +4,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from ckan import model
 from click.testing import CliRunner
-
-import ckan.model as model
 
 from ckanext.govdata import counters
 from ckanext.govdata.cli import govdata

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import io
 
+import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
-from werkzeug.datastructures import FileStorage
-
-import ckan.model as model
-import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.redis import connect_to_redis
 from ckan.tests.helpers import call_action
+from werkzeug.datastructures import FileStorage
 
 from ckanext.govdata import counters
 from ckanext.govdata.stats import subscriptions, usage

@@ -5,9 +5,8 @@ import io
 import re
 
 import pytest
-from openpyxl import load_workbook
-
 from ckan.tests.helpers import call_action
+from openpyxl import load_workbook
 
 from ckanext.govdata.stats import helpers
 from tests import factories
@@ -42,7 +41,7 @@ def test_home_page_shows_the_headline_figures_and_the_domain_grid(app, catalogue
     assert figure(html, "apis") == "1"
     assert figure(html, "data_items") == "4"
     assert figure(html, "records") == "2.43亿"
-    grid = re.search(r'href="/dataset/\?domain=transport".*?<strong class="govdata-domain-count">(\d+)</strong>', html, re.S)
+    grid = re.search(r'href="/dataset/\?domain=transport".*?<strong class="govdata-domain-count">(\d+)</strong>', html, re.DOTALL)
     assert grid and grid.group(1) == "2"
     assert html.count('class="govdata-domain"') == 14
 

@@ -18,14 +18,14 @@ import datetime as dt
 import json
 import sys
 from collections import defaultdict
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
-
-import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
+from sqlalchemy.dialects.postgresql import insert
 
 from ckanext.govdata.stats.model import Counter, DatastoreTable, KeyCount, PackageSnapshot
 
@@ -78,7 +78,7 @@ class Snapshot:
         return row
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "Snapshot":
+    def from_row(cls, row: Mapping[str, Any]) -> Snapshot:
         values = {field.name: row[field.name] for field in dataclasses.fields(cls)}
         values["formats"] = tuple(values["formats"] or ())
         return cls(**values)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
-from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
-
+from ckan import model
 from ckanext.dcat.profiles import DCAT, DCT, EuropeanDCATAP3Profile
 from ckanext.dcat.utils import dataset_uri
+from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import RDF, SKOS, XSD
 
 from ckanext.govdata import vocabularies
 

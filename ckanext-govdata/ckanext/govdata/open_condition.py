@@ -18,12 +18,11 @@ import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Iterable
-from typing import Any, Optional
+from typing import Any
 
-import sqlalchemy as sa
-
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
 from ckan.types import Context
 
 from ckanext.govdata import workdays
@@ -46,7 +45,7 @@ INDEX_DATA_FIELDS = ("res_url", "data_dict", "validated_data_dict", "url", "api_
 Package = Any  # a dataset dict or a model.Package
 
 
-def declared_condition(package: Package) -> Optional[str]:
+def declared_condition(package: Package) -> str | None:
     """The open condition as recorded, if any (other package types, e.g. showcases, have none)."""
     if isinstance(package, model.Package):
         return (package.extras or {}).get("open_condition")
@@ -59,7 +58,7 @@ def condition_of(package: Package) -> str:
     return value if value in CONDITIONS else NOT_OPEN
 
 
-def _owner_org(package: Package) -> Optional[str]:
+def _owner_org(package: Package) -> str | None:
     return package.owner_org if isinstance(package, model.Package) else package.get("owner_org")
 
 
@@ -90,10 +89,10 @@ class Access:
     allowed: bool
     # open | sample | sysadmin | department | grant | denied
     basis: str
-    grant: Optional[AccessGrant] = None
+    grant: AccessGrant | None = None
 
     @property
-    def row_filter(self) -> Optional[dict[str, str]]:
+    def row_filter(self) -> dict[str, str] | None:
         return self.grant.row_filter if self.grant is not None else None
 
 
@@ -103,14 +102,14 @@ DENIED = Access(False, "denied")
 class Viewer:
     """Who is asking, with the department roles and grants looked up once per request."""
 
-    def __init__(self, user: Optional[model.User], system: bool = False) -> None:
+    def __init__(self, user: model.User | None, system: bool = False) -> None:
         self.user = user
         self.system = system
-        self._staff_orgs: Optional[set[str]] = None
+        self._staff_orgs: set[str] | None = None
         self._grants: dict[dt.date, dict[str, list[AccessGrant]]] = {}
 
     @classmethod
-    def for_user(cls, user: Optional[model.User]) -> "Viewer":
+    def for_user(cls, user: model.User | None) -> Viewer:
         """One viewer per user and web request: a download asks several times (guard,
         resource_show, package_show), and roles and grants are looked up once."""
         from flask import g, has_app_context
@@ -124,7 +123,7 @@ class Viewer:
         return viewers[key]
 
     @classmethod
-    def from_context(cls, context: Context) -> "Viewer":
+    def from_context(cls, context: Context) -> Viewer:
         user = context.get("auth_user_obj")
         if not isinstance(user, model.User):
             user = model.User.get(context["user"]) if context.get("user") else None
@@ -134,13 +133,13 @@ class Viewer:
         return cls.for_user(user)
 
     @classmethod
-    def current(cls) -> "Viewer":
+    def current(cls) -> Viewer:
         """The user of the web request being served."""
         user = tk.current_user
         return cls.for_user(user if isinstance(user, model.User) else None)
 
     @property
-    def user_id(self) -> Optional[str]:
+    def user_id(self) -> str | None:
         return self.user.id if self.user is not None else None
 
     @property
@@ -163,10 +162,10 @@ class Viewer:
             self._staff_orgs = {row.group_id for row in rows}
         return self._staff_orgs
 
-    def staff_of(self, organization_id: Optional[str]) -> bool:
+    def staff_of(self, organization_id: str | None) -> bool:
         return bool(organization_id) and organization_id in self.staff_orgs()
 
-    def grants(self, package_id: str, on: Optional[dt.date] = None) -> list[AccessGrant]:
+    def grants(self, package_id: str, on: dt.date | None = None) -> list[AccessGrant]:
         """The user's grants on the dataset valid on ``on`` (today, Beijing time).
 
         All of the user's valid grants are read at once: a search page asks for twenty datasets.
@@ -205,8 +204,8 @@ def _in_request() -> bool:
 
 
 def _covering_grant(
-    grants: Iterable[AccessGrant], resource_id: Optional[str], rows: bool
-) -> Optional[AccessGrant]:
+    grants: Iterable[AccessGrant], resource_id: str | None, rows: bool
+) -> AccessGrant | None:
     """An unfiltered grant wins over a row-filtered one, so the widest right applies."""
     covering = [
         grant
@@ -253,7 +252,7 @@ def metadata_visible(viewer: Viewer, package: Package) -> bool:
 
 def resource_access(
     viewer: Viewer, resource_id: str, rows: bool = False
-) -> tuple[Optional[model.Resource], Access]:
+) -> tuple[model.Resource | None, Access]:
     resource = model.Resource.get(resource_id)
     if resource is None or resource.package is None:
         return None, DENIED
@@ -293,7 +292,7 @@ def redact_index_fields(viewer: Viewer, result: dict[str, Any]) -> dict[str, Any
     return result
 
 
-def hidden_not_open_filter(viewer: Viewer) -> Optional[str]:
+def hidden_not_open_filter(viewer: Viewer) -> str | None:
     """A Solr filter hiding not-open datasets from ``viewer``, or None when they may see them."""
     if not_open_listed() or viewer.sysadmin:
         return None
@@ -309,8 +308,8 @@ def _log_engine(url: str) -> sa.engine.Engine:
     return sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8, pool_recycle=600)
 
 
-def log_access(viewer: Viewer, access: Access, package_id: str, resource_id: Optional[str],
-               channel: str, amount: Optional[int], unit: str) -> None:
+def log_access(viewer: Viewer, access: Access, package_id: str, resource_id: str | None,
+               channel: str, amount: int | None, unit: str) -> None:
     """Record a grantee's use of conditional data: who, what, when, how much."""
     if access.basis != "grant" or viewer.user is None:
         return

@@ -5,8 +5,8 @@ import json
 from collections import OrderedDict
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.govdata import vocabularies
 
@@ -20,7 +20,7 @@ LABELLED_FACETS = {
 }
 
 
-def dataset_facets(facets: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":
+def dataset_facets(facets: OrderedDict[str, Any]) -> OrderedDict[str, Any]:
     ours: OrderedDict[str, Any] = OrderedDict()
     ours["domain"] = tk._("Domain")
     ours["organization"] = tk._("Department")

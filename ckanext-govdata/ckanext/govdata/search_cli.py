@@ -8,12 +8,10 @@ it at the end, and commits to Solr once, when everything has been sent.
 from __future__ import annotations
 
 import time
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import click
-
-import ckan.logic as logic
-import ckan.model as model
+from ckan import logic, model
 from ckan.cli.search_index import get_orphans
 from ckan.common import config
 from ckan.lib import search
@@ -82,7 +80,7 @@ def _index(package_ids: Sequence[str]) -> dict[str, str]:
     for package_id in package_ids:
         try:
             logic.index_update_package({"ignore_auth": True}, package_id, defer_commit=True)
-        except Exception as error:  # one broken dataset must not stop the rebuild of the others
+        except Exception as error:  # noqa: BLE001 -- one broken dataset must not stop the rebuild of the others
             failures[package_id] = f"{type(error).__name__}: {error}"[:500]
             model.Session.rollback()
     # The session would otherwise keep every dataset read so far.

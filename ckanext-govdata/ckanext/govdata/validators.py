@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-import ckan.model as model
-import ckan.plugins.toolkit as tk
-from ckan.lib.navl.dictization_functions import Invalid, missing, StopOnError
+from ckan import model
+from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.govdata import vocabularies

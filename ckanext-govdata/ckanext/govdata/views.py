@@ -1,7 +1,8 @@
 """govdata's own routes."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ckan.lib.helpers import unix_locale_to_bcp47
 from ckan.lib.i18n import get_locales_from_config

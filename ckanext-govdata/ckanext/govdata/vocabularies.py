@@ -10,9 +10,8 @@ import functools
 import os
 from typing import Any
 
-import yaml
-
 import ckan.plugins.toolkit as tk
+import yaml
 
 DEFAULT_FILE = os.path.join(os.path.dirname(__file__), "data", "vocabularies.yaml")
 LANGUAGES = ("zh_Hans_CN", "en")

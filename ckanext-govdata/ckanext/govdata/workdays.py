@@ -18,8 +18,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import yaml
-
-import ckan.model as model
+from ckan import model
 
 from ckanext.govdata.access.model import WorkdayOverride
 
@@ -39,7 +38,7 @@ def today() -> dt.date:
 
 def local_date(moment: dt.datetime) -> dt.date:
     """The Beijing date of a naive-UTC timestamp as CKAN stores them."""
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(CHINA).date()
+    return moment.replace(tzinfo=dt.UTC).astimezone(CHINA).date()
 
 
 def package_knows(year: int) -> bool:

@@ -12,9 +12,10 @@ import uuid
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from werkzeug.datastructures import FileStorage
+
 from ckanext.govdata import documents
 from ckanext.govdata.access.logic.schema import _error
-from werkzeug.datastructures import FileStorage
 
 uploads = documents.uploads
 

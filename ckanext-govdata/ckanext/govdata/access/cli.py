@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
-import click
-
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+import click
+from ckan import model
 
 from ckanext.govdata import workdays
 
@@ -24,7 +22,7 @@ def govdata_access() -> None:
 
 @govdata_access.command("remind")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Act as on this day (default: today).")
-def remind(today: Optional[dt.datetime]) -> None:
+def remind(today: dt.datetime | None) -> None:
     """Remind reviewers of requests due soon or overdue (mail and in-app notice); run daily."""
     data = {"today": today.date().isoformat()} if today else {}
     sent = tk.get_action("govdata_access_reminders_send")(_site_context(), data)
@@ -54,7 +52,7 @@ def calendar_import(path: str) -> None:
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.option("--workday/--holiday", required=True, help="Whether the day is a working day.")
 @click.option("--note", default=None, help="Why (e.g. 国庆节调休).")
-def calendar_set(day: dt.datetime, workday: bool, note: Optional[str]) -> None:
+def calendar_set(day: dt.datetime, workday: bool, note: str | None) -> None:
     """Mark one day as a working day or a holiday."""
     workdays.set_override(day.date(), workday, note)
     model.Session.commit()
@@ -87,7 +85,7 @@ def calendar_status(years: tuple[int, ...]) -> None:
 
 @calendar.command("list")
 @click.option("--year", type=int, help="Only this year's overrides.")
-def calendar_list(year: Optional[int]) -> None:
+def calendar_list(year: int | None) -> None:
     """List the overrides."""
     for row in workdays.list_overrides(year):
         click.echo(f"{row['day']}\t{'workday' if row['is_workday'] else 'holiday'}\t{row['note']}")

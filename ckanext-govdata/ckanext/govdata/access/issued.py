@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ckan import model
+
 from ckanext.govdata import open_condition, workdays
 from ckanext.govdata.access.model import AccessGrant, utcnow
 

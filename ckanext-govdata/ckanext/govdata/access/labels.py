@@ -5,12 +5,10 @@ a page or an export is rendered, in the language of the request.
 """
 from __future__ import annotations
 
-from typing import Optional
-
 import ckan.plugins.toolkit as tk
 
 
-def state_label(state: Optional[str]) -> str:
+def state_label(state: str | None) -> str:
     labels = {
         "draft": tk._("Draft"),
         "submitted": tk._("Awaiting platform check"),
@@ -23,7 +21,7 @@ def state_label(state: Optional[str]) -> str:
     return labels.get(state or "", state or "")
 
 
-def step_label(action: Optional[str]) -> str:
+def step_label(action: str | None) -> str:
     labels = {
         "created": tk._("Created"),
         "updated": tk._("Changed"),
@@ -39,7 +37,7 @@ def step_label(action: Optional[str]) -> str:
     return labels.get(action or "", action or "")
 
 
-def notice_label(kind: Optional[str]) -> str:
+def notice_label(kind: str | None) -> str:
     labels = {
         "to_review": tk._("A request awaits your department's review"),
         "approved": tk._("Your data request was approved"),
@@ -51,15 +49,15 @@ def notice_label(kind: Optional[str]) -> str:
     return labels.get(kind or "", kind or "")
 
 
-def applicant_type_label(value: Optional[str]) -> str:
+def applicant_type_label(value: str | None) -> str:
     return {"person": tk._("Person"), "organisation": tk._("Organisation")}.get(value or "", value or "")
 
 
-def timeliness_label(value: Optional[str]) -> str:
+def timeliness_label(value: str | None) -> str:
     return {"on_time": tk._("On time"), "overdue": tk._("Overdue")}.get(value or "", "")
 
 
-def grant_status_label(value: Optional[str]) -> str:
+def grant_status_label(value: str | None) -> str:
     labels = {
         "active": tk._("Active"),
         "pending": tk._("Not started"),
@@ -69,7 +67,7 @@ def grant_status_label(value: Optional[str]) -> str:
     return labels.get(value or "", value or "")
 
 
-def channel_label(channel: Optional[str]) -> str:
+def channel_label(channel: str | None) -> str:
     labels = {
         "download": tk._("File downloads"),
         "datastore_search": tk._("Data API queries"),

@@ -7,19 +7,18 @@ read grants and calendar overrides on every data access).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
-
 from ckan.model.base import BaseModel
 from ckan.model.types import make_uuid
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
 
 
 def utcnow() -> dt.datetime:
     """Naive UTC, as CKAN's own tables store timestamps."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class AccessRequest(BaseModel):
@@ -31,13 +30,13 @@ class AccessRequest(BaseModel):
     user_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("user.id"), index=True)
     package_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("package.id"), index=True)
     # The department at the time of the request: reviews and the ledger filter on it.
-    organization_id: Mapped[Optional[str]] = mapped_column(sa.UnicodeText, index=True)
+    organization_id: Mapped[str | None] = mapped_column(sa.UnicodeText, index=True)
     resource_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
     applicant_type: Mapped[str] = mapped_column(sa.UnicodeText)
     applicant_name: Mapped[str] = mapped_column(sa.UnicodeText)
-    credit_code: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    contact_phone: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    contact_email: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    credit_code: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    contact_phone: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    contact_email: Mapped[str | None] = mapped_column(sa.UnicodeText)
     purpose: Mapped[str] = mapped_column(sa.UnicodeText)
     scenario: Mapped[str] = mapped_column(sa.UnicodeText)
     period_start: Mapped[dt.date] = mapped_column(sa.Date)
@@ -47,17 +46,17 @@ class AccessRequest(BaseModel):
     agreement_accepted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     # Data-subject authorised use: whose rows, and how the subject consented.
-    subject_id: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    subject_consent: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    subject_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    subject_consent: Mapped[str | None] = mapped_column(sa.UnicodeText)
     # Fingerprint of the submitted content: a repeated identical create returns the same request.
     fingerprint: Mapped[str] = mapped_column(sa.UnicodeText)
     state: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
     platform_holds_data: Mapped[bool] = mapped_column(sa.Boolean, default=True)
-    limit_days: Mapped[Optional[int]] = mapped_column(sa.Integer)
-    submitted_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
-    due_date: Mapped[Optional[dt.date]] = mapped_column(sa.Date, index=True)
-    decided_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
-    decision_reason: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    limit_days: Mapped[int | None] = mapped_column(sa.Integer)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+    due_date: Mapped[dt.date | None] = mapped_column(sa.Date, index=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+    decision_reason: Mapped[str | None] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
     modified: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)
 
@@ -73,10 +72,10 @@ class AccessRequestEvent(BaseModel):
         sa.UnicodeText, sa.ForeignKey("govdata_access_request.id", ondelete="CASCADE"), index=True
     )
     action: Mapped[str] = mapped_column(sa.UnicodeText)
-    actor_id: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    from_state: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    to_state: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    note: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    actor_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    from_state: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    to_state: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    note: Mapped[str | None] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
 
 
@@ -90,7 +89,7 @@ class AccessGrant(BaseModel):
     )
 
     id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=make_uuid)
-    request_id: Mapped[Optional[str]] = mapped_column(
+    request_id: Mapped[str | None] = mapped_column(
         sa.UnicodeText, sa.ForeignKey("govdata_access_request.id"), unique=True
     )
     user_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("user.id"))
@@ -98,16 +97,16 @@ class AccessGrant(BaseModel):
     # Empty means every resource of the dataset.
     resource_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
     # {"column": ..., "value": ...}: only the data subject's rows (数据主体授权使用).
-    row_filter: Mapped[Optional[dict[str, str]]] = mapped_column(JSONB)
+    row_filter: Mapped[dict[str, str] | None] = mapped_column(JSONB)
     starts_on: Mapped[dt.date] = mapped_column(sa.Date)
     expires_on: Mapped[dt.date] = mapped_column(sa.Date)
-    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
-    revoked_by: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    revoke_reason: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+    revoked_by: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    revoke_reason: Mapped[str | None] = mapped_column(sa.UnicodeText)
     # Grants not made by deciding a request say who issued them for what: ``source`` is a key
     # the issuer finds them by (``contest-team:<id>``), ``note`` what people are shown.
-    source: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    note: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    source: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    note: Mapped[str | None] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
 
 
@@ -118,11 +117,11 @@ class AccessLog(BaseModel):
 
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=True)
     user_id: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
-    grant_id: Mapped[Optional[str]] = mapped_column(sa.UnicodeText, index=True)
+    grant_id: Mapped[str | None] = mapped_column(sa.UnicodeText, index=True)
     package_id: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
-    resource_id: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    resource_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
     channel: Mapped[str] = mapped_column(sa.UnicodeText)
-    amount: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
+    amount: Mapped[int | None] = mapped_column(sa.BigInteger)
     unit: Mapped[str] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, index=True)
 
@@ -139,7 +138,7 @@ class AccessNotice(BaseModel):
     )
     kind: Mapped[str] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
-    read_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+    read_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
 
 
 class WorkdayOverride(BaseModel):
@@ -149,5 +148,5 @@ class WorkdayOverride(BaseModel):
 
     day: Mapped[dt.date] = mapped_column(sa.Date, primary_key=True)
     is_workday: Mapped[bool] = mapped_column(sa.Boolean)
-    note: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    note: Mapped[str | None] = mapped_column(sa.UnicodeText)
     modified: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import base64
 import io
-from typing import Any, Optional
-
-from flask import Blueprint, request, send_file
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
+from flask import Blueprint, request, send_file
 
 from ckanext.govdata import open_condition
 from ckanext.govdata.access import attachments as attachment_store
@@ -40,7 +39,7 @@ def _require_login() -> Any:
     return None
 
 
-def _guarded_resource_id() -> tuple[Optional[str], str]:
+def _guarded_resource_id() -> tuple[str | None, str]:
     """The resource a download or dump request asks for, and the channel it uses."""
     endpoint = request.endpoint or ""
     view_args = request.view_args or {}
@@ -93,7 +92,7 @@ def _form_data(package_id: str) -> dict[str, Any]:
 
 
 def _render_form(package: dict[str, Any], data: dict[str, Any], errors: dict[str, Any],
-                 access_request: Optional[dict[str, Any]] = None) -> str:
+                 access_request: dict[str, Any] | None = None) -> str:
     return tk.render(
         "govdata_access/apply.html",
         {"pkg": package, "data": data, "errors": errors, "access_request": access_request},

@@ -15,7 +15,8 @@ import io
 import math
 import os
 import random
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import yaml
 

@@ -11,14 +11,13 @@ import os
 import time
 from typing import Any
 
-import click
-import sqlalchemy
-from werkzeug.datastructures import FileStorage
-
-import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+import click
+import sqlalchemy
+from ckan import model
 from ckan.lib.search.common import make_connection
+from werkzeug.datastructures import FileStorage
 
 from ckanext.govdata import vocabularies
 from ckanext.govdata.demo import catalogue
@@ -87,7 +86,7 @@ def _preflight(demo: Catalogue) -> None:
 def _missing_database() -> list[str]:
     try:
         created = model.repo.are_tables_created()
-    except Exception as error:  # any driver error means the same thing to the user
+    except Exception as error:  # noqa: BLE001 -- any driver error means the same thing to the user
         return [f"the CKAN database does not answer ({type(error).__name__}): start PostgreSQL (bin/dev services) and check sqlalchemy.url"]
     if not created:
         return ["the CKAN database is not initialised: run `ckan -c <ini> db init`"]
@@ -117,7 +116,7 @@ def _missing_schemas() -> list[str]:
 def _missing_solr() -> list[str]:
     try:
         make_connection().search(q="*:*", rows=0)
-    except Exception as error:  # pysolr raises several unrelated types for "no Solr here"
+    except Exception as error:  # noqa: BLE001 -- pysolr raises several unrelated types for "no Solr here"
         return [f"Solr at {tk.config.get('solr_url')} does not answer ({type(error).__name__}): start it (bin/dev services)"]
     return []
 
@@ -138,8 +137,8 @@ def _missing_datastore() -> list[str]:
                 engine.dispose()
     except sqlalchemy.exc.SQLAlchemyError as error:
         return [
-            f"the datastore database does not answer ({type(error).__name__}): create it and run "
-            "`ckan -c <ini> datastore set-permissions | psql …`"
+            (f"the datastore database does not answer ({type(error).__name__}): create it and run "
+            "`ckan -c <ini> datastore set-permissions | psql …`")
         ]
     return []
 

@@ -22,10 +22,11 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import click
 import yaml
-from ckanext.govdata import open_condition
-from ckanext.govdata.showcase import contest_data, contests
 from PIL import Image, ImageDraw
 from werkzeug.datastructures import FileStorage
+
+from ckanext.govdata import open_condition
+from ckanext.govdata.showcase import contest_data, contests
 
 DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "showcases.yaml")
 DEFAULT_SEED = 2026

@@ -15,6 +15,7 @@ from typing import Any
 
 import ckan.plugins as p
 from ckan import model
+
 from ckanext.govdata import open_condition, workdays
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.showcase.model import Contest, ContestTeam, ContestTeamAccount

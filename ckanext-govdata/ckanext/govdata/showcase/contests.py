@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 from sqlalchemy import or_
 
 from ckanext.govdata.showcase.model import Contest, ContestAssignment, ContestEntry, ContestTeamAccount

@@ -4,16 +4,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, UniqueConstraint, UnicodeText
+from ckan.model import types as ckan_types
+from ckan.model.base import BaseModel
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, UnicodeText, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ckan.model import types as ckan_types
-from ckan.model.base import BaseModel
-
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class ShowcaseReview(BaseModel):

@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.plugins import DefaultPermissionLabels
 
 from ckanext.govdata.showcase import helpers, roles, validators, views

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.govdata.showcase import contests
 from ckanext.govdata.showcase.model import Contest

@@ -10,9 +10,10 @@ import uuid
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from werkzeug.datastructures import FileStorage
+
 from ckanext.govdata import documents
 from ckanext.govdata.messages import bilingual
-from werkzeug.datastructures import FileStorage
 
 FIELD = "rules_upload"
 

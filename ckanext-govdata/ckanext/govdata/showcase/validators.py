@@ -7,9 +7,10 @@ client sends for them is ignored, whichever action (ours or CKAN's package_updat
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-import ckan.model as model
+from ckan import model
 from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 from ckanext.scheming.validation import scheming_validator
 

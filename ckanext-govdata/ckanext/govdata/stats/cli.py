@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import click
-
-import ckan.model as model
+from ckan import model
 
 
 @click.group(short_help="published counts and usage tracking")

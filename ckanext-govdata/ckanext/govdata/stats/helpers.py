@@ -4,14 +4,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 from babel.numbers import format_compact_decimal, format_decimal
 from flask import g
 
-import ckan.plugins.toolkit as tk
-
 from ckanext.govdata import counters, vocabularies
 
-__all__ = ["govdata_stats_statistics", "govdata_stats_number", "govdata_stats_compact", "govdata_domain_grid", "govdata_main_nav"]
+__all__ = ["govdata_domain_grid", "govdata_main_nav", "govdata_stats_compact", "govdata_stats_number", "govdata_stats_statistics"]
 
 log = logging.getLogger(__name__)
 # Below this, a number is written out in full (3,272); above, compactly (2.43亿, 243 million).

@@ -6,13 +6,11 @@ catalogue figures) and ``stats.usage`` (downloads and calls) write them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import sqlalchemy as sa
+from ckan.model.base import BaseModel
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
-
-from ckan.model.base import BaseModel
 
 
 class PackageSnapshot(BaseModel):
@@ -29,19 +27,19 @@ class PackageSnapshot(BaseModel):
     # Counted in public figures (active, public, listed) / in staff figures (active or draft).
     public: Mapped[bool] = mapped_column(sa.Boolean)
     staff: Mapped[bool] = mapped_column(sa.Boolean)
-    owner_org: Mapped[Optional[str]] = mapped_column(sa.UnicodeText, index=True)
-    domain: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    catalogue_class: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    resource_library: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    open_condition: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    owner_org: Mapped[str | None] = mapped_column(sa.UnicodeText, index=True)
+    domain: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    catalogue_class: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    resource_library: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    open_condition: Mapped[str | None] = mapped_column(sa.UnicodeText)
     formats: Mapped[list[str]] = mapped_column(ARRAY(sa.UnicodeText), default=list)
-    issued_month: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
+    issued_month: Mapped[str | None] = mapped_column(sa.UnicodeText)
     data_items: Mapped[int] = mapped_column(sa.Integer, default=0)
     records: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     # True when ``records`` was counted in the datastore, False when it is the declared count.
     records_measured: Mapped[bool] = mapped_column(sa.Boolean, default=False)
-    update_frequency: Mapped[Optional[str]] = mapped_column(sa.UnicodeText)
-    last_updated: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
+    update_frequency: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    last_updated: Mapped[dt.date | None] = mapped_column(sa.Date)
 
 
 class DatastoreTable(BaseModel):

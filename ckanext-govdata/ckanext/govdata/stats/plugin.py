@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan import types
+from ckan import model, types
 
 from ckanext.govdata import counters
 from ckanext.govdata.cli import govdata

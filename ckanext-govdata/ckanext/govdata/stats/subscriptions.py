@@ -8,12 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import sqlalchemy as sa
-from flask import has_request_context, request
-
-import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan import types
+import sqlalchemy as sa
+from ckan import model, types
+from flask import has_request_context, request
 
 from ckanext.govdata import counters
 from ckanext.govdata.stats import usage

@@ -16,16 +16,15 @@ import zoneinfo
 from collections import defaultdict
 from typing import Any
 
-import sqlalchemy as sa
-from flask import has_request_context, request
-from redis.exceptions import RedisError
-from sqlalchemy.dialects.postgresql import insert
-
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
 from ckan.common import current_user
 from ckan.lib import api_token
 from ckan.lib.redis import connect_to_redis
+from flask import has_request_context, request
+from redis.exceptions import RedisError
+from sqlalchemy.dialects.postgresql import insert
 
 from ckanext.govdata import counters
 from ckanext.govdata.stats.model import Usage, UsageDaily

@@ -4,12 +4,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
 from flask import Blueprint, Response, request
 from openpyxl import Workbook
 from openpyxl.styles import Font
-
-import ckan.plugins.toolkit as tk
-from ckan.common import current_user
 
 from ckanext.govdata import counters
 

@@ -12,12 +12,12 @@ import hashlib
 import io
 import json
 import logging
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
-import sqlalchemy as sa
-
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
 from ckan.lib import mailer
 from ckan.types import Action, Context, DataDict
 
@@ -82,7 +82,7 @@ def _get_request(request_id: str, lock: bool = False) -> AccessRequest:
     return found
 
 
-def _isoformat(value: Any) -> Optional[str]:
+def _isoformat(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -99,14 +99,14 @@ def _platform_holds_data(package: model.Package, resource_ids: list[str]) -> boo
     return all(r.url_type == "upload" or (r.extras or {}).get("datastore_active") for r in resources)
 
 
-def _working_days_taken(request: AccessRequest, today: dt.date) -> Optional[int]:
+def _working_days_taken(request: AccessRequest, today: dt.date) -> int | None:
     if request.submitted_at is None:
         return None
     end = workdays.local_date(request.decided_at) if request.decided_at else today
     return workdays.workdays_between(workdays.local_date(request.submitted_at), end)
 
 
-def _timeliness(request: AccessRequest, today: dt.date) -> Optional[str]:
+def _timeliness(request: AccessRequest, today: dt.date) -> str | None:
     """on_time / overdue for decided and running requests; None when no deadline applies."""
     if request.due_date is None:
         return None
@@ -117,12 +117,12 @@ def _timeliness(request: AccessRequest, today: dt.date) -> Optional[str]:
     return None
 
 
-def _user_name(user_id: Optional[str]) -> Optional[str]:
+def _user_name(user_id: str | None) -> str | None:
     user = model.User.get(user_id) if user_id else None
     return user.name if user else None
 
 
-def _event_dict(event: AccessRequestEvent, submitted_on: Optional[dt.date]) -> dict[str, Any]:
+def _event_dict(event: AccessRequestEvent, submitted_on: dt.date | None) -> dict[str, Any]:
     return {
         "id": event.id,
         "action": event.action,
@@ -137,7 +137,7 @@ def _event_dict(event: AccessRequestEvent, submitted_on: Optional[dt.date]) -> d
     }
 
 
-def _grant_dict(grant: AccessGrant, today: Optional[dt.date] = None) -> dict[str, Any]:
+def _grant_dict(grant: AccessGrant, today: dt.date | None = None) -> dict[str, Any]:
     today = today or workdays.today()
     if grant.revoked_at is not None:
         status = "revoked"
@@ -247,8 +247,8 @@ def _reads(grant_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _record(request: AccessRequest, action: str, actor_id: Optional[str], from_state: Optional[str],
-            note: Optional[str] = None) -> None:
+def _record(request: AccessRequest, action: str, actor_id: str | None, from_state: str | None,
+            note: str | None = None) -> None:
     model.Session.add(
         AccessRequestEvent(
             request_id=request.id, action=action, actor_id=actor_id, from_state=from_state,
@@ -593,11 +593,11 @@ def _filtered(query: Any, data: dict[str, Any]) -> Any:
         query = query.filter(AccessRequest.state.in_(PENDING_STATES), AccessRequest.due_date < workdays.today())
     # Periods are Beijing dates; stored times are UTC.
     if data.get("date_from"):
-        start = dt.datetime.combine(data["date_from"], dt.time(), workdays.CHINA).astimezone(dt.timezone.utc)
+        start = dt.datetime.combine(data["date_from"], dt.time(), workdays.CHINA).astimezone(dt.UTC)
         query = query.filter(AccessRequest.submitted_at >= start.replace(tzinfo=None))
     if data.get("date_to"):
         end = dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time(), workdays.CHINA)
-        query = query.filter(AccessRequest.submitted_at < end.astimezone(dt.timezone.utc).replace(tzinfo=None))
+        query = query.filter(AccessRequest.submitted_at < end.astimezone(dt.UTC).replace(tzinfo=None))
     return query
 
 
@@ -673,7 +673,7 @@ def govdata_access_request_review(context: Context, data_dict: DataDict) -> dict
     return _request_dict(request)
 
 
-def _close(request: AccessRequest, state: str, actor: Optional[str], reason: Optional[str]) -> None:
+def _close(request: AccessRequest, state: str, actor: str | None, reason: str | None) -> None:
     """Reject or return a request, telling the applicant."""
     from_state = request.state
     request.state = state
@@ -801,10 +801,10 @@ def govdata_access_grant_revoke(context: Context, data_dict: DataDict) -> dict[s
 
 # --- ledger (台账) ----------------------------------------------------------------------------
 
-def _local_time(value: Optional[str]) -> str:
+def _local_time(value: str | None) -> str:
     if not value:
         return ""
-    moment = dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc).astimezone(workdays.CHINA)
+    moment = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC).astimezone(workdays.CHINA)
     return moment.strftime("%Y-%m-%d %H:%M")
 
 

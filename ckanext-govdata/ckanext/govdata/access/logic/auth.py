@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.govdata import open_condition

@@ -7,11 +7,11 @@ package_search, activity), raw index fields, and datastore rows outside a data-s
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
-import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Action, Context, DataDict
 
 from ckanext.govdata import open_condition
@@ -169,7 +169,7 @@ def activity_data_show(original_action: Action, context: Context, data_dict: Dat
     return result
 
 
-def real_resource_id(name: Optional[str]) -> Optional[str]:
+def real_resource_id(name: str | None) -> str | None:
     """A datastore table name or alias as the id of the resource it belongs to."""
     if not name:
         return None

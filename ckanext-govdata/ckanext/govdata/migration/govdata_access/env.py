@@ -5,9 +5,8 @@ import os
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
-
 from ckan.model.meta import metadata
+from sqlalchemy import engine_from_config, pool
 
 config = context.config
 fileConfig(config.config_file_name)

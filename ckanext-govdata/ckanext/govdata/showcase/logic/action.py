@@ -5,8 +5,8 @@ import uuid
 from typing import Any
 
 import ckan.lib.plugins as lib_plugins
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib import search
 from ckan.types import Action, Context, DataDict
 from sqlalchemy import cast, func, or_

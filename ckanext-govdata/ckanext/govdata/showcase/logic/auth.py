@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.authz as authz
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import authz, model
 from ckan.logic.auth import get_package_object
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 

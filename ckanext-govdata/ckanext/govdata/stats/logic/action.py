@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.govdata import counters, vocabularies
@@ -14,7 +13,7 @@ from ckanext.govdata.messages import bilingual
 from ckanext.govdata.stats import usage
 from ckanext.govdata.stats.logic import schema
 
-__all__ = ["govdata_statistics", "govdata_department_report"]
+__all__ = ["govdata_department_report", "govdata_statistics"]
 
 # Breakdowns whose keys are vocabulary values, labelled in the request's language.
 LABELLED = {

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.authz as authz
 import ckan.plugins.toolkit as tk
+from ckan import authz
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.govdata import counters
 
-__all__ = ["govdata_statistics", "govdata_department_report"]
+__all__ = ["govdata_department_report", "govdata_statistics"]
 
 # Editors and admins of a department are its staff; plain members only read.
 STAFF_PERMISSION = "create_dataset"
@@ -25,9 +25,12 @@ def govdata_statistics(context: Context, data_dict: DataDict) -> AuthResult:
     if data_dict.get("audience", counters.PUBLIC) == counters.PUBLIC:
         return {"success": True}
     user = context.get("user")
-    if data_dict.get("scope") == counters.DEPARTMENT and user:
-        if authz.has_user_permission_for_group_or_org(data_dict.get("id"), user, STAFF_PERMISSION):
-            return {"success": True}
+    if (
+        data_dict.get("scope") == counters.DEPARTMENT
+        and user
+        and authz.has_user_permission_for_group_or_org(data_dict.get("id"), user, STAFF_PERMISSION)
+    ):
+        return {"success": True}
     return _denied(tk._("Only bureau and department staff may see unpublished figures"))
 
 

@@ -1,7 +1,8 @@
 """Schemas of the stats actions, from CKAN's validators plus bilingual choice checks."""
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ckan.lib.navl.dictization_functions import Invalid
 from ckan.logic.schema import validator_args

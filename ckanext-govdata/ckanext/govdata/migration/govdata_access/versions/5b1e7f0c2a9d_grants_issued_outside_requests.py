@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '5b1e7f0c2a9d'
 down_revision = 'c6fc8cc6e4c8'
 branch_labels = None

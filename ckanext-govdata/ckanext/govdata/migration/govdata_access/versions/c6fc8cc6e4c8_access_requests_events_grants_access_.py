@@ -5,10 +5,9 @@ Revises:
 Create Date: 2026-11-28 14:07:13.106863
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
-
 
 revision = 'c6fc8cc6e4c8'
 down_revision = None

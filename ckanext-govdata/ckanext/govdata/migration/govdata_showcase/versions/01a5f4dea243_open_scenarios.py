@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-
 revision = '01a5f4dea243'
 down_revision = 'e9276b18fd45'
 branch_labels = None

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-
 revision = 'aaa6bfcaba07'
 down_revision = '01a5f4dea243'
 branch_labels = None

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-
 revision = 'b7d2c4e9a1f3'
 down_revision = 'aaa6bfcaba07'
 branch_labels = None

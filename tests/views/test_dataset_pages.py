@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from ckan.tests.helpers import call_action
 
 from tests import factories
 
@@ -61,8 +62,27 @@ def test_main_navigation_lists_the_catalogue_sections(app):
     assert "/group/" not in nav
 
 
-def test_navigation_lists_scenarios_showcases_and_contests(app):
-    nav = app.get("/").body.split('class="masthead"', 1)[1].split("</nav>", 1)[0]
+def _nav(app, user=None) -> str:
+    headers = {"Authorization": user["token"]} if user else {}
+    return app.get("/", headers=headers).body.split('class="masthead"', 1)[1].split("</nav>", 1)[0]
 
-    for label in ("开放场景", "应用成果", "开放大赛", "数据统计"):
-        assert label in nav, label
+
+def test_navigation_lists_scenarios_showcases_contests_and_statistics_once(app):
+    nav = _nav(app)
+
+    for label, href in (("开放场景", "/scenario/"), ("应用成果", "/showcase/"), ("开放大赛", "/contest/"), ("数据统计", "/stats")):
+        assert label in nav and nav.count(f'href="{href}"') == 1, label
+    assert "/access/" not in nav
+
+
+def test_navigation_leads_applicants_and_reviewers_to_their_requests(app, department):
+    applicant = factories.user()
+    editor = factories.user()
+    call_action("organization_member_create", factories.site_context(), id=department["id"],
+                username=editor["name"], role="editor")
+
+    applicant_nav, editor_nav, admin_nav = _nav(app, applicant), _nav(app, editor), _nav(app, factories.sysadmin())
+
+    assert 'href="/access/requests"' in applicant_nav and 'href="/access/review"' not in applicant_nav
+    for reviewer_nav in (editor_nav, admin_nav):
+        assert 'href="/access/review"' in reviewer_nav and 'href="/access/requests"' not in reviewer_nav

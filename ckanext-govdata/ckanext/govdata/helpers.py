@@ -53,8 +53,9 @@ def govdata_format_count(value: Any) -> str:
 
 
 def govdata_main_nav() -> list[tuple[str, str, list[str]]]:
-    """Main navigation as (endpoint, label, highlighted-for blueprints); entries whose endpoint
-    is not registered (their plugin is not loaded) are left out."""
+    """Main navigation as (endpoint, label, highlighted-for blueprints), with the signed-in user's
+    requests (a reviewer's queue); entries whose endpoint is not registered (their plugin is not
+    loaded) are left out. The one list of the sections: no plugin chains this helper."""
     entries = [
         ("dataset.search", tk._("Datasets"), ["dataset", "resource"]),
         ("dataservice.search", tk._("API interfaces"), ["dataservice"]),
@@ -64,6 +65,12 @@ def govdata_main_nav() -> list[tuple[str, str, list[str]]]:
         ("govdata_contest.contest_list", tk._("Contests"), ["govdata_contest"]),
         ("govdata_stats.index", tk._("Statistics"), ["govdata_stats"]),
     ]
+    if tk.current_user.is_authenticated:
+        is_reviewer = tk.h.get("govdata_access_is_reviewer")
+        if is_reviewer and is_reviewer():
+            entries.append(("govdata_access.review_queue", tk._("Request review"), ["govdata_access"]))
+        else:
+            entries.append(("govdata_access.my_requests", tk._("My requests"), ["govdata_access"]))
     entries.append(("home.about", tk._("About"), []))
     endpoints = flask.current_app.view_functions
     return [entry for entry in entries if entry[0] in endpoints]

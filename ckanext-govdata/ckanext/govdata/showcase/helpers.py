@@ -114,19 +114,6 @@ def humanize_entity_type(next_helper: Any, entity_type: str, object_type: str, p
     return names.get(purpose, tk._("Showcase"))
 
 
-@tk.chained_helper
-def govdata_main_nav(next_helper: Any) -> list[tuple[str, str, list[str]]]:
-    """The catalogue's sections, then scenarios, showcases and contests (before About)."""
-    entries = next_helper()
-    ours = [
-        ("govdata_scenario.scenario_list", tk._("Open scenarios"), ["govdata_scenario"]),
-        ("showcase.search", tk._("Showcases"), ["showcase", "govdata_showcase"]),
-        ("govdata_contest.contest_list", tk._("Data contests"), ["govdata_contest"]),
-    ]
-    about = [entry for entry in entries if entry[0] == "home.about"]
-    return [entry for entry in entries if entry[0] != "home.about"] + ours + about
-
-
 def all_helpers() -> dict[str, Any]:
     return {
         "govdata_showcase_category_label": govdata_showcase_category_label,
@@ -142,5 +129,4 @@ def all_helpers() -> dict[str, Any]:
         "govdata_contest_phase_label": govdata_contest_phase_label,
         "govdata_contest_track_options": govdata_contest_track_options,
         "humanize_entity_type": humanize_entity_type,
-        "govdata_main_nav": govdata_main_nav,
     }

@@ -10,7 +10,7 @@ from flask import g
 
 from ckanext.govdata import counters, vocabularies
 
-__all__ = ["govdata_domain_grid", "govdata_main_nav", "govdata_stats_compact", "govdata_stats_number", "govdata_stats_statistics"]
+__all__ = ["govdata_domain_grid", "govdata_stats_compact", "govdata_stats_number", "govdata_stats_statistics"]
 
 log = logging.getLogger(__name__)
 # Below this, a number is written out in full (3,272); above, compactly (2.43亿, 243 million).
@@ -65,8 +65,3 @@ def govdata_domain_grid(next_helper: Any) -> list[dict[str, Any]]:
         }
         for entry in vocabularies.entries("domains")
     ]
-
-
-@tk.chained_helper
-def govdata_main_nav(next_helper: Any) -> list[tuple[str, str, list[str]]]:
-    return [*next_helper(), ("govdata_stats.index", tk._("Statistics"), ["govdata_stats"])]

@@ -135,3 +135,23 @@ def test_data_of_data_subjects_and_not_open_data_cannot_be_offered():
             factories.contest(packages=[package["name"]])
         message = refused.value.error_dict["packages"][0]
         assert package["name"] in message and "contestants" in message and "参赛" in message
+
+
+def test_the_department_sees_and_revokes_team_grants_on_its_ledger_page(app, offered):
+    leader, outsider = factories.user(), factories.user()
+    team = factories.contest_team(offered["contest"]["id"], leader)
+    grant = call_action("govdata_access_grant_list", {"user": leader["name"], "ignore_auth": False})[0]
+    revoke_url = f"/access/grant/{grant['id']}/revoke"
+
+    ledger = app.get("/access/ledger", headers=_headers(offered["staff"])).body
+    refused = app.post(revoke_url, headers=_headers(outsider), data={"reason": "无权撤销"}, status=403)
+    no_reason = app.post(revoke_url, headers=_headers(offered["staff"]), data={"reason": ""}).body
+    still_reads = _rows(app, leader, offered["table"])
+    app.post(revoke_url, headers=_headers(offered["staff"]), data={"reason": "违反使用承诺"})
+
+    assert f'data-grant-id="{grant["id"]}"' in ledger and team["name"] in ledger and leader["name"] in ledger
+    assert refused.status_code == 403
+    assert "Reason is required" in no_reason
+    assert still_reads == 2
+    assert _rows(app, leader, offered["table"]) is None
+    assert f'data-grant-id="{grant["id"]}"' not in app.get("/access/ledger", headers=_headers(offered["staff"])).body

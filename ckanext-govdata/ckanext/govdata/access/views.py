@@ -327,7 +327,30 @@ def ledger() -> Any:
     viewer = Viewer.current()
     if not (viewer.sysadmin or viewer.staff_orgs()):
         return tk.abort(403, tk._("Only reviewers may export the ledger"))
-    return tk.render("govdata_access/ledger.html", {"listed": listed, "filters": filters})
+    # Grants made without a request (a contest's teams): current ones, to see and revoke here.
+    issued = [grant for grant in _action("govdata_access_grant_list", scope="review") if not grant["request_id"]]
+    return tk.render("govdata_access/ledger.html", {"listed": listed, "filters": filters, "issued": issued})
+
+
+@access.route("/access/grant/<grant_id>/revoke", methods=["POST"])
+def grant_revoke(grant_id: str) -> Any:
+    """Revoke a grant made without a request (its department's staff, from the ledger page)."""
+    login = _require_login()
+    if login:
+        return login
+    try:
+        _action("govdata_access_grant_revoke", id=grant_id, reason=request.form.get("reason", "").strip())
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Grant not found"))
+    except tk.ValidationError as error:
+        for messages in error.error_dict.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                tk.h.flash_error(message)
+    else:
+        tk.h.flash_success(tk._("Grant revoked"))
+    return tk.redirect_to("govdata_access.ledger")
 
 
 @access.route("/access/ledger/export")

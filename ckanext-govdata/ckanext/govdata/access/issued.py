@@ -68,6 +68,8 @@ def sync(source: str, wanted: Iterable[Pair], starts_on: dt.date, expires_on: dt
     open_condition.forget_viewers()
 
 
-def of_source(source: str) -> list[AccessGrant]:
-    """The grants of ``source``, newest first (also the ended ones)."""
-    return model.Session.query(AccessGrant).filter(AccessGrant.source == source).order_by(AccessGrant.created.desc()).all()
+def current(source: str) -> list[AccessGrant]:
+    """The grants of ``source`` not revoked nor expired (started or still to start), newest first."""
+    today = workdays.today()
+    query = model.Session.query(AccessGrant).filter(AccessGrant.source == source).order_by(AccessGrant.created.desc())
+    return [grant for grant in query if _active(grant, today)]

@@ -5,7 +5,9 @@ The pages are thin: they call the ``govdata_access_*`` actions and render their 
 from __future__ import annotations
 
 import base64
+import functools
 import io
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -33,10 +35,25 @@ def _action(name: str, **data: Any) -> Any:
     return tk.get_action(name)(_context(), data)
 
 
-def _require_login() -> Any:
-    if not current_user.is_authenticated:
-        return tk.redirect_to("user.login", came_from=request.full_path)
-    return None
+def _login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Sends a visitor who is not signed in to the log-in page, and back here afterwards."""
+
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return tk.redirect_to("user.login", came_from=request.full_path)
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def _error_messages(error: tk.ValidationError) -> list[str]:
+    """Every message of a ValidationError, field after field."""
+    return [
+        str(message)
+        for messages in error.error_dict.values()
+        for message in (messages if isinstance(messages, list) else [messages])
+    ]
 
 
 def _guarded_resource_id() -> tuple[str | None, str]:
@@ -100,11 +117,9 @@ def _render_form(package: dict[str, Any], data: dict[str, Any], errors: dict[str
 
 
 @access.route("/dataset/<package_id>/apply", methods=["GET", "POST"])
+@_login_required
 def apply(package_id: str) -> Any:
     """The application form (申请表) of a conditional dataset."""
-    login = _require_login()
-    if login:
-        return login
     try:
         package = _action("package_show", id=package_id)
     except (tk.ObjectNotFound, tk.NotAuthorized):
@@ -124,11 +139,9 @@ def apply(package_id: str) -> Any:
 
 
 @access.route("/access/request/<request_id>/edit", methods=["GET", "POST"])
+@_login_required
 def edit(request_id: str) -> Any:
     """Change a draft or a request returned for more information, and submit it again."""
-    login = _require_login()
-    if login:
-        return login
     try:
         shown = _action("govdata_access_request_show", id=request_id)
         package = _action("package_show", id=shown["package_id"])
@@ -148,11 +161,9 @@ def edit(request_id: str) -> Any:
 
 
 @access.route("/access/requests")
+@_login_required
 def my_requests() -> Any:
     """My requests (我的申请) and my grants."""
-    login = _require_login()
-    if login:
-        return login
     return tk.render(
         "govdata_access/my_requests.html",
         {
@@ -168,11 +179,9 @@ def _filters() -> dict[str, Any]:
 
 
 @access.route("/access/review", methods=["GET", "POST"])
+@_login_required
 def review_queue() -> Any:
     """The staff's queue (审核队列), with bulk actions on the selected requests."""
-    login = _require_login()
-    if login:
-        return login
     viewer = Viewer.current()
     if not (viewer.sysadmin or viewer.staff_orgs()):
         return tk.abort(403, tk._("Only reviewers may see the review queue"))
@@ -184,7 +193,7 @@ def review_queue() -> Any:
     try:
         listed = _action("govdata_access_request_list", scope="review", limit=200, **filters)
     except tk.ValidationError as error:
-        tk.h.flash_error("; ".join(message for messages in error.error_dict.values() for message in messages))
+        tk.h.flash_error("; ".join(_error_messages(error)))
         listed = {"count": 0, "results": []}
     return tk.render(
         "govdata_access/review_queue.html",
@@ -229,11 +238,9 @@ def _bulk(request_ids: list[str], operation: str, reason: str) -> None:
 
 
 @access.route("/access/request/<request_id>")
+@_login_required
 def request_read(request_id: str) -> Any:
     """A request with its history and what the viewer may do next."""
-    login = _require_login()
-    if login:
-        return login
     try:
         shown = _action("govdata_access_request_show", id=request_id)
     except (tk.ObjectNotFound, tk.NotAuthorized):
@@ -256,11 +263,9 @@ def request_read(request_id: str) -> Any:
 
 
 @access.route("/access/request/<request_id>/act", methods=["POST"])
+@_login_required
 def request_act(request_id: str) -> Any:
     """One operation on a request from its page: withdraw, check, decide or revoke."""
-    login = _require_login()
-    if login:
-        return login
     operation = request.form.get("operation", "")
     reason = request.form.get("reason", "").strip()
     try:
@@ -283,20 +288,17 @@ def request_act(request_id: str) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
     except tk.ValidationError as error:
-        for messages in error.error_dict.values():
-            for message in messages if isinstance(messages, list) else [messages]:
-                tk.h.flash_error(message)
+        for message in _error_messages(error):
+            tk.h.flash_error(message)
         return tk.redirect_to("govdata_access.request_read", request_id=request_id)
     tk.h.flash_success(tk._("Done"))
     return tk.redirect_to("govdata_access.request_read", request_id=request_id)
 
 
 @access.route("/access/request/<request_id>/attachment/<attachment_id>")
+@_login_required
 def attachment(request_id: str, attachment_id: str) -> Any:
     """An attachment, to those who may see the request."""
-    login = _require_login()
-    if login:
-        return login
     try:
         shown = _action("govdata_access_request_show", id=request_id)
     except (tk.ObjectNotFound, tk.NotAuthorized):
@@ -311,18 +313,16 @@ def attachment(request_id: str, attachment_id: str) -> Any:
 
 
 @access.route("/access/ledger")
+@_login_required
 def ledger() -> Any:
     """The ledger (台账): every request reviewed here, with filters and export."""
-    login = _require_login()
-    if login:
-        return login
     filters = _filters()
     try:
         listed = _action("govdata_access_request_list", scope="review", limit=500, **filters)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only reviewers may export the ledger"))
     except tk.ValidationError as error:
-        tk.h.flash_error("; ".join(message for messages in error.error_dict.values() for message in messages))
+        tk.h.flash_error("; ".join(_error_messages(error)))
         listed = {"count": 0, "results": []}
     viewer = Viewer.current()
     if not (viewer.sysadmin or viewer.staff_orgs()):
@@ -333,11 +333,9 @@ def ledger() -> Any:
 
 
 @access.route("/access/grant/<grant_id>/revoke", methods=["POST"])
+@_login_required
 def grant_revoke(grant_id: str) -> Any:
     """Revoke a grant made without a request (its department's staff, from the ledger page)."""
-    login = _require_login()
-    if login:
-        return login
     try:
         _action("govdata_access_grant_revoke", id=grant_id, reason=request.form.get("reason", "").strip())
     except tk.NotAuthorized as error:
@@ -345,19 +343,16 @@ def grant_revoke(grant_id: str) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Grant not found"))
     except tk.ValidationError as error:
-        for messages in error.error_dict.values():
-            for message in messages if isinstance(messages, list) else [messages]:
-                tk.h.flash_error(message)
+        for message in _error_messages(error):
+            tk.h.flash_error(message)
     else:
         tk.h.flash_success(tk._("Grant revoked"))
     return tk.redirect_to("govdata_access.ledger")
 
 
 @access.route("/access/ledger/export")
+@_login_required
 def ledger_export() -> Any:
-    login = _require_login()
-    if login:
-        return login
     try:
         exported = _action(
             "govdata_access_ledger_export", format=request.args.get("format", "xlsx"), **_filters()
@@ -373,11 +368,9 @@ def ledger_export() -> Any:
 
 
 @access.route("/access/calendar", methods=["GET", "POST"])
+@_login_required
 def calendar() -> Any:
     """The working-day calendar: the year's source, the overrides, a day to set, a file to import."""
-    login = _require_login()
-    if login:
-        return login
     if not Viewer.current().sysadmin:
         return tk.abort(403, tk._("Only the data bureau's staff may change the working-day calendar"))
     year = request.values.get("year") or None
@@ -395,9 +388,8 @@ def calendar() -> Any:
             else:
                 return tk.abort(400, tk._("Unknown operation"))
         except tk.ValidationError as error:
-            for messages in error.error_dict.values():
-                for message in messages:
-                    tk.h.flash_error(message)
+            for message in _error_messages(error):
+                tk.h.flash_error(message)
         return tk.redirect_to("govdata_access.calendar", year=year) if year else tk.redirect_to(
             "govdata_access.calendar"
         )

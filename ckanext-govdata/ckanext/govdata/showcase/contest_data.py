@@ -16,7 +16,7 @@ from typing import Any
 import ckan.plugins as p
 from ckan import model
 
-from ckanext.govdata import open_condition, workdays
+from ckanext.govdata import open_condition
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.showcase.model import Contest, ContestTeam, ContestTeamAccount
 
@@ -100,10 +100,9 @@ def team_grants(team_id: str) -> list[dict[str, Any]]:
         return []
     from ckanext.govdata.access import issued
 
-    today = workdays.today()
     lines: dict[str, dict[str, Any]] = {}
-    for grant in issued.of_source(source(team_id)):
-        if grant.revoked_at is not None or grant.expires_on < today or grant.package_id in lines:
+    for grant in issued.current(source(team_id)):
+        if grant.package_id in lines:
             continue
         package = model.Package.get(grant.package_id)
         if package is None:

@@ -689,11 +689,8 @@ def govdata_contest_team_register(context: Context, data_dict: DataDict) -> dict
     tk.check_access("govdata_contest_team_register", context, data_dict)
     if not contests.is_open(contest, contests.REGISTRATION):
         raise _closed(contest, contests.REGISTRATION)
-    track = next((track for track in _tracks(contest) if data["track"] in (track.id, track.name)), None)
-    if track is None:
-        raise tk.ValidationError({"track": [bilingual("This contest has no track {value}", value=data["track"])]})
-    if model.Session.query(ContestTeam.id).filter(ContestTeam.contest_id == contest.id, ContestTeam.name == data["name"]).first():
-        raise tk.ValidationError({"name": [bilingual("A team of this name is already registered: {value}", value=data["name"])]})
+    track = _track_of(contest, data["track"])
+    _check_team_name_free(contest, data["name"])
     leader = roles.user_object(context.get("auth_user_obj") or context["user"])
     assert leader is not None  # check_access let only registered users through
     account_ids = _account_ids(leader.id, data.get("accounts") or [])
@@ -714,6 +711,23 @@ def govdata_contest_team_register(context: Context, data_dict: DataDict) -> dict
     contest_data.sync_team(contest, team)
     model.repo.commit()
     return _team_dict(team, with_accounts=True)
+
+
+def _track_of(contest: Contest, reference: str) -> ContestTrack:
+    """The contest's track by name or id, or a ValidationError naming ``track``."""
+    track = next((track for track in _tracks(contest) if reference in (track.id, track.name)), None)
+    if track is None:
+        raise tk.ValidationError({"track": [bilingual("This contest has no track {value}", value=reference)]})
+    return track
+
+
+def _check_team_name_free(contest: Contest, name: str, team: ContestTeam | None = None) -> None:
+    """Team names are unique in a contest (``team``: the one being renamed, which may keep its own)."""
+    query = model.Session.query(ContestTeam.id).filter(ContestTeam.contest_id == contest.id, ContestTeam.name == name)
+    if team is not None:
+        query = query.filter(ContestTeam.id != team.id)
+    if query.first():
+        raise tk.ValidationError({"name": [bilingual("A team of this name is already registered: {value}", value=name)]})
 
 
 def _account_ids(leader_id: str, names: list[str]) -> list[str]:
@@ -770,9 +784,7 @@ def govdata_contest_team_update(context: Context, data_dict: DataDict) -> dict[s
     if not staff and contests.today() > contest.submission_closes:
         raise tk.ValidationError({"contest": [bilingual("Teams can be changed until submissions close on {date}", date=contest.submission_closes)]})
     if "track" in data:
-        track = next((track for track in _tracks(contest) if data["track"] in (track.id, track.name)), None)
-        if track is None:
-            raise tk.ValidationError({"track": [bilingual("This contest has no track {value}", value=data["track"])]})
+        track = _track_of(contest, data["track"])
         if track.id != team.track_id:
             if not staff and not contests.is_open(contest, contests.REGISTRATION):
                 raise tk.ValidationError({"track": [bilingual(
@@ -782,11 +794,7 @@ def govdata_contest_team_update(context: Context, data_dict: DataDict) -> dict[s
                 raise tk.ValidationError({"track": [bilingual("A team that has submitted entries keeps its track")]})
             team.track_id = track.id
     if "name" in data and data["name"] != team.name:
-        taken = model.Session.query(ContestTeam.id).filter(
-            ContestTeam.contest_id == contest.id, ContestTeam.name == data["name"], ContestTeam.id != team.id
-        )
-        if taken.first():
-            raise tk.ValidationError({"name": [bilingual("A team of this name is already registered: {value}", value=data["name"])]})
+        _check_team_name_free(contest, data["name"], team)
         team.name = data["name"]
     if "organisation" in data:
         team.organisation = data["organisation"] or ""

@@ -26,35 +26,12 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from _ckan import app_for, reset_database
 
 ROUNDS = 10
 CALLS_PER_ROUND = 30
 ROWS = 1_000
 TARGET = 1.10
-
-
-def _setup(ini: str) -> Any:
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
-    config = load_config(ini)
-    url = sa.engine.make_url(config["sqlalchemy.url"])
-    if not any(word in (url.database or "") for word in ("test", "bench")):
-        sys.exit(f"refusing to empty {url.database}: give an ini whose database is a test or bench database")
-    return make_app(config)
-
-
-def _reset_database() -> None:
-    import ckan.plugins.toolkit as tk
-    from ckan import model
-    from ckan.cli.db import _resolve_alembic_config, _run_migrations
-
-    model.repo.rebuild_db()
-    for plugin in tk.aslist(tk.config.get("ckan.plugins")):
-        if os.path.exists(_resolve_alembic_config(plugin)):
-            _run_migrations(plugin)
-    # CKAN's migrations rebind the model to an unpooled engine; a server keeps its pool.
-    model.init_model(sa.engine_from_config(dict(tk.config)))
 
 
 def _dataset(context: dict[str, Any], department_id: str, condition: str, csv: bytes) -> dict[str, Any]:
@@ -90,7 +67,7 @@ def _world() -> dict[str, Any]:
     from ckanext.govdata import workdays
     from ckanext.govdata.access.model import AccessGrant
 
-    _reset_database()
+    reset_database()
     site = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"], "ignore_auth": True}
     department = tk.get_action("organization_create")(
         dict(site), {"name": "bench-access", "title": "Bench access", "department_code": "BA01"}
@@ -145,7 +122,7 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def main(ini: str) -> None:
-    app = _setup(ini)
+    app = app_for(ini)
     flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app
     with flask_app.test_request_context():
         world = _world()

@@ -17,7 +17,6 @@ It empties the database of the ini it is given: point it at a test database only
 from __future__ import annotations
 
 import io
-import os
 import statistics
 import sys
 import time
@@ -25,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from _ckan import app_for, reset_database
 
 ROUNDS = 100
 DOWNLOADS_PER_ROUND = 100
@@ -32,28 +32,6 @@ DOWNLOAD_ROUNDS = 6
 DEPARTMENTS = 60
 CLASSES = 481
 SIZES = (1_000, 100_000)
-
-
-def _setup(ini: str) -> Any:
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
-    config = load_config(ini)
-    url = sa.engine.make_url(config["sqlalchemy.url"])
-    if not any(word in (url.database or "") for word in ("test", "bench")):
-        sys.exit(f"refusing to empty {url.database}: give an ini whose database is a test or bench database")
-    return make_app(config)
-
-
-def _reset_database() -> None:
-    import ckan.plugins.toolkit as tk
-    from ckan import model
-    from ckan.cli.db import _resolve_alembic_config, _run_migrations
-
-    model.repo.rebuild_db()
-    for plugin in tk.aslist(tk.config.get("ckan.plugins")):
-        if os.path.exists(_resolve_alembic_config(plugin)):
-            _run_migrations(plugin)
 
 
 def _median_ms(function: Callable[[], Any], rounds: int = ROUNDS) -> float:
@@ -169,7 +147,7 @@ def bench_statistics() -> None:
     change during the run, and the two 1k runs bracket the 100k one."""
     from ckan import model
 
-    _reset_database()
+    reset_database()
     departments = _departments()
     small, large = SIZES
     _seed_packages(1, small, departments)
@@ -190,7 +168,7 @@ def bench_downloads(flask_app: Any) -> None:
 
     from ckanext.govdata.stats import usage
 
-    _reset_database()
+    reset_database()
     context = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"], "ignore_auth": True}
     department = tk.get_action("organization_create")(dict(context), {"name": "bench-downloads", "title": "Bench downloads", "department_code": "BD01"})
     dataset = tk.get_action("package_create")(
@@ -242,7 +220,7 @@ def bench_downloads(flask_app: Any) -> None:
 
 def main() -> None:
     ini = sys.argv[1] if len(sys.argv) > 1 else "config/test.ini"
-    flask_app = _setup(ini)
+    flask_app = app_for(ini)
     with flask_app._wsgi_app.test_request_context():
         bench_statistics()
         bench_downloads(flask_app)

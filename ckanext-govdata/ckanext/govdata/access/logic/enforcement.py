@@ -107,48 +107,24 @@ def _redact_activity(viewer: Viewer, activity: dict[str, Any]) -> dict[str, Any]
     return activity
 
 
-def _redact_activities(original_action: Action, context: Context, data_dict: DataDict) -> Any:
+# Core actions that list activities: each carries the datasets' dicts as they were.
+ACTIVITY_LISTS = (
+    "package_activity_list",
+    "user_activity_list",
+    "dashboard_activity_list",
+    "organization_activity_list",
+    "group_activity_list",
+    "recently_changed_packages_activity_list",
+)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
+    """Any of ``ACTIVITY_LISTS``: CKAN chains it under each name."""
     viewer = Viewer.from_context(context)
     result = original_action(context, data_dict)
     return [_redact_activity(viewer, activity) for activity in result]
-
-
-@tk.chained_action
-@tk.side_effect_free
-def package_activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
-    return _redact_activities(original_action, context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def user_activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
-    return _redact_activities(original_action, context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def dashboard_activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
-    return _redact_activities(original_action, context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def organization_activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
-    return _redact_activities(original_action, context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def group_activity_list(original_action: Action, context: Context, data_dict: DataDict) -> Any:
-    return _redact_activities(original_action, context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def recently_changed_packages_activity_list(
-    original_action: Action, context: Context, data_dict: DataDict
-) -> Any:
-    return _redact_activities(original_action, context, data_dict)
 
 
 @tk.chained_action
@@ -261,16 +237,8 @@ def all_chained_actions() -> dict[str, Action]:
         "resource_search": resource_search,
     }
     if p.plugin_loaded("activity"):
-        actions.update({
-            "package_activity_list": package_activity_list,
-            "user_activity_list": user_activity_list,
-            "dashboard_activity_list": dashboard_activity_list,
-            "organization_activity_list": organization_activity_list,
-            "group_activity_list": group_activity_list,
-            "recently_changed_packages_activity_list": recently_changed_packages_activity_list,
-            "activity_show": activity_show,
-            "activity_data_show": activity_data_show,
-        })
+        actions.update(dict.fromkeys(ACTIVITY_LISTS, activity_list))
+        actions.update({"activity_show": activity_show, "activity_data_show": activity_data_show})
     if p.plugin_loaded("datastore"):
         actions["datastore_search"] = datastore_search
         if tk.asbool(tk.config.get("ckan.datastore.sqlsearch.enabled")):

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ckanext.govdata import counters
+from ckanext.govdata import counters, spreadsheets
 
 __all__ = ["stats"]
 
@@ -132,11 +132,11 @@ def monitor_export() -> Response:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = tk._("Monitoring")
-    sheet.append([heading for _key, heading in columns])
+    spreadsheets.append_row(sheet, [heading for _key, heading in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in report["departments"]:
-        sheet.append([row[key] for key, _heading in columns])
+        spreadsheets.append_row(sheet, [row[key] for key, _heading in columns])
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = 36
     stream = io.BytesIO()

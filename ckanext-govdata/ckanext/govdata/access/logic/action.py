@@ -21,7 +21,7 @@ from ckan import model
 from ckan.lib import mailer
 from ckan.types import Action, Context, DataDict
 
-from ckanext.govdata import open_condition, workdays
+from ckanext.govdata import open_condition, spreadsheets, workdays
 from ckanext.govdata.access import attachments as attachment_store
 from ckanext.govdata.access import labels
 from ckanext.govdata.access.logic import schema
@@ -829,15 +829,15 @@ def _xlsx(requests: list[dict[str, Any]]) -> bytes:
     sheet = book.active
     sheet.title = tk._("Requests")
     columns, step_columns = labels.ledger_columns(), labels.step_columns()
-    sheet.append([title for _key, title in columns])
+    spreadsheets.append_row(sheet, [title for _key, title in columns])
     for request in requests:
-        sheet.append([_ledger_cell(key, request.get(key)) for key, _title in columns])
+        spreadsheets.append_row(sheet, [_ledger_cell(key, request.get(key)) for key, _title in columns])
     steps = book.create_sheet(tk._("Steps"))
-    steps.append([title for _key, title in step_columns])
+    spreadsheets.append_row(steps, [title for _key, title in step_columns])
     for request in requests:
         for event in request["events"]:
             row = dict(event, request_id=request["id"])
-            steps.append([_ledger_cell(key, row.get(key)) for key, _title in step_columns])
+            spreadsheets.append_row(steps, [_ledger_cell(key, row.get(key)) for key, _title in step_columns])
     for worksheet in (sheet, steps):
         worksheet.freeze_panes = "A2"
     buffer = io.BytesIO()
@@ -849,13 +849,13 @@ def _csv(requests: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     columns = labels.ledger_columns()
-    writer.writerow([title for _key, title in columns] + [tk._("Steps")])
+    writer.writerow(spreadsheets.safe_row([title for _key, title in columns] + [tk._("Steps")]))
     for request in requests:
         steps = "; ".join(
             f"{_local_time(e['created'])} {_ledger_cell('action', e['action'])} {e['actor'] or ''}".strip()
             for e in request["events"]
         )
-        writer.writerow([_ledger_cell(key, request.get(key)) for key, _title in columns] + [steps])
+        writer.writerow(spreadsheets.safe_row([_ledger_cell(key, request.get(key)) for key, _title in columns] + [steps]))
     # Excel opens UTF-8 CSV correctly only with a byte-order mark.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -1017,12 +1017,18 @@ def govdata_workday_schedule_import(context: Context, data_dict: DataDict) -> di
     :param upload: the file; CSV columns ``date,is_workday,note``, dates may be ranges such
         as ``2027-10-01..2027-10-07``
     """
-    (upload,) = attachment_store.uploads(data_dict.get("upload")) or [None]
-    if upload is None:
+    uploads = attachment_store.uploads(data_dict.get("upload"))
+    if not uploads:
         raise tk.ValidationError({"upload": [_error("upload", "{field} is required")]})
+    if len(uploads) > 1:
+        raise tk.ValidationError({"upload": [_error("upload", "{field} cannot be read: {reason}", reason="one file at a time")]})
     tk.check_access("govdata_workday_schedule_import", context, {})
+    upload = uploads[0]
     try:
-        text = upload.stream.read().decode("utf-8-sig")
+        content = upload.stream.read(workdays.MAX_SCHEDULE_BYTES + 1)
+        if len(content) > workdays.MAX_SCHEDULE_BYTES:
+            raise workdays.ScheduleError(f"{upload.filename}: larger than {workdays.MAX_SCHEDULE_BYTES} bytes")
+        text = content.decode("utf-8-sig")
         days = workdays.parse_schedule(text, workdays.schedule_format(upload.filename or ""), upload.filename or "")
     except (UnicodeDecodeError, workdays.ScheduleError) as error:
         raise tk.ValidationError({"upload": [_error("upload", "{field} cannot be read: {reason}", reason=error)]})

@@ -48,6 +48,20 @@ def govdata_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator
 
 
 @scheming_validator
+def govdata_max_length(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """Text of at most the field's ``max_length`` characters; the search index cannot take
+    a title of tens of thousands of characters (Solr refuses terms over 32 kB)."""
+    length = int(field.get("max_length", 500))
+
+    def validator(value):
+        if isinstance(value, str) and len(value) > length:
+            raise _error(field, "{field} must be at most {length} characters", length=length)
+        return value
+
+    return validator
+
+
+@scheming_validator
 def govdata_choice(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """The value (or each value of a list) must be in the field's vocabulary section."""
     section = field["vocabulary"]
@@ -186,6 +200,7 @@ def govdata_int_output(value: Any) -> Any:
 def all_validators() -> dict[str, Validator]:
     return {
         "govdata_required": govdata_required,
+        "govdata_max_length": govdata_max_length,
         "govdata_choice": govdata_choice,
         "govdata_date": govdata_date,
         "govdata_non_negative_int": govdata_non_negative_int,

@@ -26,6 +26,9 @@ from ckanext.govdata.access.model import WorkdayOverride
 CHINA = ZoneInfo("Asia/Shanghai")
 TRUE_WORDS = {"1", "true", "yes", "y", "workday", "work", "上班", "工作日", "是"}
 FALSE_WORDS = {"0", "false", "no", "n", "holiday", "off", "rest", "休息", "休", "节假日", "否"}
+# A year's schedule is a few kilobytes; anything far larger is a mistake or an attack.
+MAX_SCHEDULE_BYTES = 1_048_576
+SCHEDULE_SCALARS = (str, int, float, bool, dt.date)
 
 
 class ScheduleError(ValueError):
@@ -176,24 +179,32 @@ def _rows(text: str, file_format: str, source: str) -> Iterable[tuple[str, dict[
     if file_format == "yaml":
         try:
             data = yaml.safe_load(text) or []
-        except yaml.YAMLError as error:
-            raise ScheduleError(f"{source}: not valid YAML: {error}") from None
+        except (yaml.YAMLError, RecursionError) as error:
+            raise ScheduleError(f"{source}: not valid YAML: {str(error)[:200]}") from None
         if not isinstance(data, list):
             raise ScheduleError(f"{source}: expected a list of {{date, is_workday, note}} entries")
         for number, entry in enumerate(data, start=1):
-            if not isinstance(entry, dict):
-                raise ScheduleError(f"{source} entry {number}: expected a mapping")
+            # Values must be plain: aliases to nested lists ("billion laughs") would explode in str().
+            if not isinstance(entry, dict) or not all(
+                value is None or isinstance(value, SCHEDULE_SCALARS) for value in entry.values()
+            ):
+                raise ScheduleError(f"{source} entry {number}: expected a mapping of plain values")
             yield f"{source} entry {number}", entry
         return
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"date", "is_workday"} <= {name.strip() for name in reader.fieldnames}:
-        raise ScheduleError(f"{source}: the CSV header must name the columns date,is_workday[,note]")
-    for number, row in enumerate(reader, start=2):
-        yield f"{source} line {number}", {key.strip(): value for key, value in row.items() if key}
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or not {"date", "is_workday"} <= {name.strip() for name in reader.fieldnames}:
+            raise ScheduleError(f"{source}: the CSV header must name the columns date,is_workday[,note]")
+        for number, row in enumerate(reader, start=2):
+            yield f"{source} line {number}", {key.strip(): value for key, value in row.items() if key}
+    except csv.Error as error:
+        raise ScheduleError(f"{source}: not valid CSV: {error}") from None
 
 
 def parse_schedule(text: str, file_format: str, source: str = "schedule") -> dict[dt.date, tuple[bool, str | None]]:
     """The days of a CSV (``date,is_workday,note``) or YAML schedule; nothing is saved."""
+    if "\x00" in text:
+        raise ScheduleError(f"{source}: the file contains a NUL character")
     days: dict[dt.date, tuple[bool, str | None]] = {}
     for where, entry in _rows(text.lstrip("\ufeff"), file_format, source):
         if "date" not in entry or "is_workday" not in entry:

@@ -1017,12 +1017,18 @@ def govdata_workday_schedule_import(context: Context, data_dict: DataDict) -> di
     :param upload: the file; CSV columns ``date,is_workday,note``, dates may be ranges such
         as ``2027-10-01..2027-10-07``
     """
-    (upload,) = attachment_store.uploads(data_dict.get("upload")) or [None]
-    if upload is None:
+    uploads = attachment_store.uploads(data_dict.get("upload"))
+    if not uploads:
         raise tk.ValidationError({"upload": [_error("upload", "{field} is required")]})
+    if len(uploads) > 1:
+        raise tk.ValidationError({"upload": [_error("upload", "{field} cannot be read: {reason}", reason="one file at a time")]})
     tk.check_access("govdata_workday_schedule_import", context, {})
+    upload = uploads[0]
     try:
-        text = upload.stream.read().decode("utf-8-sig")
+        content = upload.stream.read(workdays.MAX_SCHEDULE_BYTES + 1)
+        if len(content) > workdays.MAX_SCHEDULE_BYTES:
+            raise workdays.ScheduleError(f"{upload.filename}: larger than {workdays.MAX_SCHEDULE_BYTES} bytes")
+        text = content.decode("utf-8-sig")
         days = workdays.parse_schedule(text, workdays.schedule_format(upload.filename or ""), upload.filename or "")
     except (UnicodeDecodeError, workdays.ScheduleError) as error:
         raise tk.ValidationError({"upload": [_error("upload", "{field} cannot be read: {reason}", reason=error)]})

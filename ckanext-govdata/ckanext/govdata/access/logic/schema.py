@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import StopOnError, missing
 from ckan.logic.schema import validator_args
 from ckan.types import Schema
@@ -57,7 +56,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "note": ("备注", "Note"),
     "upload": ("日程文件", "Schedule file"),
     "attachments": ("附件", "Attachments"),
+    "limit": ("数量上限", "Limit"),
+    "offset": ("起始位置", "Offset"),
+    "overdue": ("是否逾期", "Overdue"),
+    "include_inactive": ("包括失效授权", "Include inactive grants"),
+    "submit": ("提交", "Submit"),
 }
+TRUE_WORDS = ("true", "yes", "on", "1", "t", "y")
+FALSE_WORDS = ("false", "no", "off", "0", "f", "n", "")
+# Paging bounds: a client cannot ask the database for a negative offset or an unbounded page.
+MAX_LIMIT = 1000
+MAX_OFFSET = 10_000_000
 
 # GB 32100-2015: 18 characters from this alphabet, the last a weighted mod-31 check character.
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -141,11 +150,52 @@ def string_list(key, data, errors, context):
     data[key] = [item.strip() for item in value if item.strip()]
 
 
+def _as_flag(value: Any) -> bool | None:
+    """True or False for a boolean or a word forms and clients send for one; None for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (str, int)) and str(value).strip().lower() in TRUE_WORDS + FALSE_WORDS:
+        return str(value).strip().lower() in TRUE_WORDS
+    return None
+
+
+def flag(key, data, errors, context):
+    """A yes/no parameter; anything but a boolean or a yes/no word is refused, naming the field."""
+    value = data.get(key)
+    if value is missing or value is None:
+        return
+    data[key] = _as_flag(value)
+    if data[key] is None:
+        errors[key].append(_error(key[-1], "Unknown value for {field}: {value}", value=value))
+        raise StopOnError
+
+
 def accepted(key, data, errors, context):
-    if not tk.asbool(data.get(key) if not _empty(data.get(key)) else False):
+    if _as_flag(data.get(key)) is not True:
         errors[key].append(_error(key[-1], "{field} must be accepted"))
         raise StopOnError
     data[key] = True
+
+
+def whole_number(low: int, high: int) -> Validator:
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if value is missing or value is None or value == "":
+            data.pop(key, None)
+            return
+        try:
+            number = int(str(value).strip()) if not isinstance(value, bool) else None
+        except ValueError:
+            number = None
+        if number is None:
+            errors[key].append(_error(key[-1], "{field} must be a whole number: {value}", value=value))
+            raise StopOnError
+        if not low <= number <= high:
+            errors[key].append(_error(key[-1], "{field} must be between {low} and {high}: {value}", low=low, high=high, value=value))
+            raise StopOnError
+        data[key] = number
+
+    return validator
 
 
 def max_length(length: int) -> Validator:
@@ -185,7 +235,7 @@ def stripped(value: Any) -> Any:
 
 
 @validator_args
-def request_create_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
+def request_create_schema(ignore_missing, unicode_safe) -> Schema:
     return {
         "package_id": [required, unicode_safe],
         "resource_ids": [string_list],
@@ -204,7 +254,7 @@ def request_create_schema(ignore_missing, unicode_safe, boolean_validator) -> Sc
         "subject_id": [ignore_missing, unicode_safe, stripped],
         "subject_consent": [ignore_missing, choice(SUBJECT_CONSENTS)],
         "attachments": [ignore_missing],
-        "submit": [ignore_missing, boolean_validator],
+        "submit": [ignore_missing, flag],
     }
 
 
@@ -238,17 +288,17 @@ def request_withdraw_schema(ignore_missing, unicode_safe) -> Schema:
 
 
 @validator_args
-def request_list_schema(ignore_missing, unicode_safe, natural_number_validator, int_validator) -> Schema:
+def request_list_schema(ignore_missing, unicode_safe) -> Schema:
     return {
         "scope": [ignore_missing, choice(LIST_SCOPES)],
         "state": [ignore_missing, unicode_safe],
         "organization_id": [ignore_missing, unicode_safe],
         "package_id": [ignore_missing, unicode_safe],
-        "overdue": [ignore_missing, unicode_safe],
+        "overdue": [ignore_missing, flag],
         "date_from": [ignore_missing, iso_date],
         "date_to": [ignore_missing, iso_date],
-        "limit": [ignore_missing, natural_number_validator],
-        "offset": [ignore_missing, int_validator],
+        "limit": [whole_number(1, MAX_LIMIT)],
+        "offset": [whole_number(0, MAX_OFFSET)],
     }
 
 
@@ -261,11 +311,11 @@ def ledger_export_schema(ignore_missing) -> Schema:
 
 
 @validator_args
-def grant_list_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
+def grant_list_schema(ignore_missing, unicode_safe) -> Schema:
     return {
         "scope": [ignore_missing, choice(LIST_SCOPES)],
         "package_id": [ignore_missing, unicode_safe],
-        "include_inactive": [ignore_missing, boolean_validator],
+        "include_inactive": [ignore_missing, flag],
     }
 
 
@@ -298,10 +348,10 @@ def calendar_show_schema(ignore_missing) -> Schema:
 
 
 @validator_args
-def override_set_schema(ignore_missing, unicode_safe, boolean_validator) -> Schema:
+def override_set_schema(ignore_missing, unicode_safe) -> Schema:
     return {
         "day": [required, iso_date],
-        "is_workday": [required, boolean_validator],
+        "is_workday": [required, flag],
         "note": [ignore_missing, unicode_safe, max_length(200)],
     }
 

@@ -67,7 +67,8 @@ def _store_screenshots(uploads: list[Any], already: int) -> list[dict[str, Any]]
 
 
 def _fields(data_dict: DataDict) -> dict[str, Any]:
-    return {key: value for key, value in data_dict.items() if key not in NOT_FIELDS}
+    # Keys starting "__" are navl's own (__junk, __extras, __before); from a client they crash it.
+    return {key: value for key, value in data_dict.items() if key not in NOT_FIELDS and not str(key).startswith("__")}
 
 
 def _image_errors(uploads: list[Any]) -> list[str]:
@@ -904,11 +905,12 @@ def govdata_contest_entry_list(context: Context, data_dict: DataDict) -> list[di
     Staff get every entry with its judges, every judge's scores and the mean total; everyone else
     gets the entries whose showcase is published.
     """
-    contest = _contest_object(str(data_dict.get("contest") or ""))
+    data = _validate(data_dict, schema.contest_entry_list_schema(), context)
+    contest = _contest_object(data["contest"])
     tk.check_access("govdata_contest_entry_list", context, {"id": contest.id})
     user = roles.user_object(context.get("auth_user_obj") or context.get("user"))
     query = model.Session.query(ContestEntry).filter(ContestEntry.contest_id == contest.id).order_by(ContestEntry.submitted)
-    if tk.asbool(data_dict.get("assigned")):
+    if data.get("assigned"):
         if user is None:
             raise tk.NotAuthorized(tk._("Log in to see the entries assigned to you"))
         entries = query.filter(ContestEntry.id.in_(contests.assigned_entry_ids(user.id))).all()
@@ -921,7 +923,7 @@ def govdata_contest_entry_list(context: Context, data_dict: DataDict) -> list[di
             for entry in entries
         ]
     entries = query.all()
-    if roles.is_moderator(user) and not tk.asbool(data_dict.get("public")):
+    if roles.is_moderator(user) and not data.get("public"):
         ids = [entry.id for entry in entries]
         scores, judges = _scores(ids), _judges(ids)
         result = []
@@ -1008,6 +1010,15 @@ def govdata_contest_score_submit(context: Context, data_dict: DataDict) -> dict[
     return {"entry": entry.id, "scores": scores, "total": sum(scores.values()), "comment": data.get("comment") or ""}
 
 
+def _rank(value: Any) -> int | None:
+    """A positive whole rank, or None (no rank) for anything else."""
+    try:
+        rank = int(str(value).strip())
+    except ValueError:
+        return None
+    return rank if 0 < rank <= 10_000 else None
+
+
 def govdata_contest_results_publish(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Publish a contest's results and awards (staff), once the review phase has begun.
 
@@ -1020,11 +1031,11 @@ def govdata_contest_results_publish(context: Context, data_dict: DataDict) -> di
     tk.check_access("govdata_contest_results_publish", context, {"id": contest.id})
     if contests.today() < contest.review_opens:
         raise tk.ValidationError({"contest": [bilingual("Results can be published once the review opens on {date}", date=contest.review_opens)]})
-    awards = data["awards"] if isinstance(data["awards"], list) else []
     problems, decided = [], {}
-    for award in awards:
-        entry = model.Session.get(ContestEntry, str((award or {}).get("entry") or ""))
-        title = str((award or {}).get("award") or "").strip()
+    for award in data.get("awards") or []:
+        award = award if isinstance(award, dict) else {"entry": award}
+        entry = model.Session.get(ContestEntry, str(award.get("entry") or ""))
+        title = str(award.get("award") or "").strip()
         if entry is None or entry.contest_id != contest.id or not title:
             problems.append(bilingual("Each award needs an entry of this contest and an award title: {value}", value=award))
             continue
@@ -1032,8 +1043,7 @@ def govdata_contest_results_publish(context: Context, data_dict: DataDict) -> di
         if package is None or package.state != "active" or roles.moderation_state(package) != roles.PUBLISHED:
             problems.append(bilingual("Publish the showcase of entry {value} before awarding it", value=entry.id))
             continue
-        rank = (award or {}).get("rank")
-        decided[entry.id] = (title, int(rank) if str(rank or "").strip().isdigit() else None)
+        decided[entry.id] = (title, _rank(award.get("rank")))
     if problems:
         raise tk.ValidationError({"awards": problems})
     for entry in model.Session.query(ContestEntry).filter(ContestEntry.contest_id == contest.id):

@@ -124,7 +124,15 @@ def contest_score_submit_schema() -> Schema:
 def contest_results_publish_schema() -> Schema:
     return {
         "contest": [v.required, unicode_safe],
-        "awards": [ignore_missing],
+        "awards": [ignore_missing, v.as_records],
+    }
+
+
+def contest_entry_list_schema() -> Schema:
+    return {
+        "contest": [v.required, unicode_safe],
+        "assigned": [ignore_missing, v.yes_no],
+        "public": [ignore_missing, v.yes_no],
     }
 
 

@@ -88,6 +88,25 @@ def as_list(value):
     return [str(item).strip() for item in items if str(item).strip()]
 
 
+def yes_no(value):
+    """A boolean, or a word for one as forms and clients send it."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if word in ("true", "yes", "on", "1"):
+        return True
+    if word in ("false", "no", "off", "0", ""):
+        return False
+    raise Invalid(bilingual("Unknown value {value}; expected one of: {choices}", value=value, choices="true, false"))
+
+
+def as_records(value):
+    """A list (of records, checked by the action); one record alone is taken as a list of one."""
+    if _is_empty(value):
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def catalogue_packages(value):
     """Public datasets and APIs by name or id, as a list of ids in the order given."""
     try:

@@ -1,0 +1,234 @@
+"""Every action our plugins add has an auth function of its own name, and the action API refuses
+it (403) to an anonymous visitor and to a plain registered user.
+
+The few actions open to more callers are listed below with the reason; for each of those, a
+call they must still refuse is made instead. A new action that is in none of the lists fails
+``test_every_action_has_a_refusal_case``.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import ckan.plugins as p
+import pytest
+from ckan import authz
+from ckan.tests.helpers import call_action
+
+from tests import factories
+
+pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
+
+PLUGINS = ("govdata", "govdata_access", "govdata_stats", "govdata_showcase")
+
+Payload = Callable[[dict[str, Any]], dict[str, Any]]
+Call = tuple[str, Payload]
+
+
+def _request_update(w: dict[str, Any]) -> dict[str, Any]:
+    fields = factories.request_fields(w["dataset"]["id"], subject_id="", subject_consent="", purpose="改用途")
+    return {"id": w["request"]["id"], **fields}
+
+
+# Refused to anonymous visitors and to plain registered users alike.
+REFUSED: dict[str, Payload] = {
+    "govdata_access_request_show": lambda w: {"id": w["request"]["id"]},
+    "govdata_access_request_update": _request_update,
+    "govdata_access_request_submit": lambda w: {"id": w["request"]["id"]},
+    "govdata_access_request_review": lambda w: {"id": w["request"]["id"], "outcome": "pass"},
+    "govdata_access_request_decide": lambda w: {"id": w["request"]["id"], "decision": "approve"},
+    "govdata_access_request_withdraw": lambda w: {"id": w["request"]["id"]},
+    "govdata_access_grant_revoke": lambda w: {"id": w["grant"]["id"], "reason": "撤销"},
+    "govdata_access_ledger_export": lambda w: {},
+    "govdata_access_reminders_send": lambda w: {},
+    "govdata_workday_override_set": lambda w: {"day": "2027-01-04", "is_workday": False},
+    "govdata_workday_override_delete": lambda w: {"day": "2027-01-04"},
+    "govdata_workday_schedule_import": lambda w: {
+        "upload": (io.BytesIO(b"date,is_workday,note\n2027-01-04,false,test\n"), "schedule.csv")
+    },
+    "govdata_department_report": lambda w: {},
+    "govdata_showcase_update": lambda w: {"id": w["showcase"]["id"], "title": "改标题"},
+    "govdata_showcase_moderate": lambda w: {"id": w["showcase"]["id"], "decision": "published"},
+    "govdata_showcase_review_list": lambda w: {"id": w["showcase"]["id"]},
+    "govdata_scenario_create": lambda w: {"name": "scenario-new", "title": "新场景"},
+    "govdata_scenario_update": lambda w: {"id": w["scenario"]["id"], "title": "改标题"},
+    "govdata_scenario_delete": lambda w: {"id": w["scenario"]["id"]},
+    "govdata_contest_create": lambda w: {"name": "contest-new", "title": "新大赛"},
+    "govdata_contest_update": lambda w: {"id": w["contest"]["id"], "title": "改标题"},
+    "govdata_contest_team_update": lambda w: {"id": w["team"]["id"], "name": "改队名"},
+    "govdata_contest_entry_submit": lambda w: {"team": w["team"]["id"], **factories.showcase_fields()},
+    "govdata_contest_judge_assign": lambda w: {"entry": w["entry"]["id"], "judges": [w["sysadmin"]["name"]]},
+    "govdata_contest_score_submit": lambda w: {"entry": w["entry"]["id"], "scores": {"innovation": 40, "value": 60}},
+    "govdata_contest_results_publish": lambda w: {"contest": w["contest"]["id"]},
+}
+
+# Open to every signed-in user for their own things; refused to anonymous visitors. The plain
+# user is refused the call given instead (someone else's, or the staff variant).
+SIGNED_IN: dict[str, tuple[str, Payload, Call]] = {
+    "govdata_access_request_create": (
+        "anyone registered may apply for conditional data",
+        lambda w: factories.request_fields(w["dataset"]["id"], subject_id="", subject_consent=""),
+        ("govdata_access_request_update", _request_update),
+    ),
+    "govdata_access_request_list": (
+        "lists the caller's own requests (scope=review is empty for non-staff)",
+        lambda w: {},
+        ("govdata_access_ledger_export", lambda w: {}),
+    ),
+    "govdata_access_grant_list": (
+        "lists the caller's own grants",
+        lambda w: {},
+        ("govdata_access_grant_revoke", lambda w: {"id": w["grant"]["id"], "reason": "撤销"}),
+    ),
+    "govdata_access_notice_list": (
+        "lists the caller's own notices",
+        lambda w: {},
+        ("govdata_access_request_show", lambda w: {"id": w["request"]["id"]}),
+    ),
+    "govdata_access_notice_read": (
+        "marks the caller's own notices read (filtered on the caller)",
+        lambda w: {"id": w["request"]["id"]},
+        ("govdata_access_request_show", lambda w: {"id": w["request"]["id"]}),
+    ),
+    "govdata_showcase_create": (
+        "anyone registered may submit a showcase for moderation",
+        lambda w: factories.showcase_fields(),
+        ("govdata_showcase_update", lambda w: {"id": w["showcase"]["id"], "title": "改标题"}),
+    ),
+    "govdata_contest_team_register": (
+        "anyone registered may register a team while registration is open",
+        lambda w: {"contest": w["contest"]["id"], "name": "新队伍", "organisation": "绍兴文理学院", "track": "city",
+                   "members": ["王五"]},
+        ("govdata_contest_team_update", lambda w: {"id": w["team"]["id"], "name": "改队名"}),
+    ),
+}
+
+# Open to everyone, anonymous visitors included; both are refused the call given instead.
+PUBLIC: dict[str, tuple[str, Payload, Call]] = {
+    "govdata_statistics": (
+        "the published figures are public; staff figures are not",
+        lambda w: {},
+        ("govdata_statistics", lambda w: {"audience": "staff"}),
+    ),
+    "govdata_workday_calendar_show": (
+        "the working-day calendar behind every published deadline",
+        lambda w: {},
+        ("govdata_workday_override_set", lambda w: {"day": "2027-01-04", "is_workday": False}),
+    ),
+    "govdata_showcase_list_for_package": (
+        "published showcases shown on a dataset's page",
+        lambda w: {"id": w["dataset"]["id"]},
+        ("govdata_showcase_review_list", lambda w: {"id": w["showcase"]["id"]}),
+    ),
+    "govdata_scenario_show": (
+        "open scenarios are public pages",
+        lambda w: {"id": w["scenario"]["id"]},
+        ("govdata_scenario_update", lambda w: {"id": w["scenario"]["id"], "title": "改标题"}),
+    ),
+    "govdata_scenario_list": (
+        "open scenarios are public pages",
+        lambda w: {},
+        ("govdata_scenario_create", lambda w: {"name": "scenario-new", "title": "新场景"}),
+    ),
+    "govdata_contest_show": (
+        "contests are announced publicly",
+        lambda w: {"id": w["contest"]["id"]},
+        ("govdata_contest_update", lambda w: {"id": w["contest"]["id"], "title": "改标题"}),
+    ),
+    "govdata_contest_list": (
+        "contests are announced publicly",
+        lambda w: {},
+        ("govdata_contest_create", lambda w: {"name": "contest-new", "title": "新大赛"}),
+    ),
+    "govdata_contest_team_show": (
+        "registered teams are listed publicly",
+        lambda w: {"id": w["team"]["id"]},
+        ("govdata_contest_team_update", lambda w: {"id": w["team"]["id"], "name": "改队名"}),
+    ),
+    "govdata_contest_entry_list": (
+        "published entries are public; the action narrows the rest to each caller",
+        lambda w: {"contest": w["contest"]["id"]},
+        ("govdata_contest_score_submit", lambda w: {"entry": w["entry"]["id"], "scores": {"innovation": 40}}),
+    ),
+}
+
+
+def our_actions() -> dict[str, Any]:
+    """Actions our plugins register, without the core actions they chain."""
+    actions: dict[str, Any] = {}
+    for plugin in PLUGINS:
+        for name, function in p.get_plugin(plugin).get_actions().items():
+            if not getattr(function, "chained_action", False):
+                actions[name] = function
+    return actions
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    """One of each object the actions work on, owned by other people than the callers."""
+    department = factories.department()
+    dataset = factories.conditional_dataset(department["id"], data_subject_type="none")
+    applicant = factories.user()
+    request = factories.access_request(applicant, dataset["id"], subject_id="", subject_consent="")
+    leader = factories.user()
+    contest = factories.contest()
+    team = factories.contest_team(contest["id"], leader)
+    sysadmin = factories.sysadmin()
+    return {
+        "sysadmin": sysadmin,
+        "dataset": dataset,
+        "request": request,
+        "grant": factories.grant(applicant["id"], dataset["id"]),
+        "showcase": factories.showcase(),
+        "scenario": call_action("govdata_scenario_create", {"user": sysadmin["name"]}, name="scenario-1", title="场景"),
+        "contest": contest,
+        "team": team,
+        "entry": factories.contest_entry(team["id"], leader),
+    }
+
+
+def _post(app: Any, action: str, data: dict[str, Any], user: dict[str, Any] | None) -> Any:
+    headers = {"Authorization": user["token"]} if user else {}
+    if any(isinstance(value, tuple) for value in data.values()):
+        return app.post(f"/api/3/action/{action}", data=data, headers=headers)
+    return app.post(f"/api/3/action/{action}", json=data, headers=headers)
+
+
+def test_every_action_has_a_refusal_case():
+    listed = set(REFUSED) | set(SIGNED_IN) | set(PUBLIC)
+
+    assert set(our_actions()) == listed
+    assert not set(REFUSED) & set(SIGNED_IN) and not set(REFUSED) & set(PUBLIC) and not set(SIGNED_IN) & set(PUBLIC)
+    assert len(SIGNED_IN) + len(PUBLIC) < len(REFUSED), "the lists of open actions are meant to stay short"
+
+
+def test_every_action_has_an_auth_function_of_its_name():
+    registered = set(authz.auth_functions_list())
+
+    assert sorted(set(our_actions()) - registered) == []
+
+
+def test_the_action_api_refuses_every_action_to_those_not_entitled(app, world):
+    anonymous, plain_user = None, factories.user()
+    wrong: list[str] = []
+
+    def expect(status: int, action: str, payload: Payload, caller: dict[str, Any] | None) -> None:
+        response = _post(app, action, payload(world), caller)
+        if response.status_code != status:
+            who = "anonymous" if caller is None else "plain user"
+            wrong.append(f"{action} as {who}: {response.status_code} (wanted {status}) {response.body[:300]}")
+
+    for action, payload in REFUSED.items():
+        expect(403, action, payload, anonymous)
+        expect(403, action, payload, plain_user)
+    for action, (_reason, payload, (refused_action, refused_payload)) in SIGNED_IN.items():
+        expect(403, action, payload, anonymous)
+        expect(200, action, payload, plain_user)
+        expect(403, refused_action, refused_payload, plain_user)
+    for action, (_reason, payload, (refused_action, refused_payload)) in PUBLIC.items():
+        expect(200, action, payload, anonymous)
+        expect(403, refused_action, refused_payload, anonymous)
+        expect(403, refused_action, refused_payload, plain_user)
+
+    assert not wrong, "\n".join(wrong)

@@ -68,3 +68,11 @@ def test_a_limit_below_the_upload_size_stops_the_start():
 @pytest.mark.ckan_config("ckanext.govdata.max_request_size", 0)
 def test_zero_sets_no_limit():
     assert _app().config["MAX_CONTENT_LENGTH"] is None
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_the_portal_sends_the_headers(app):
+    response = app.get("/")
+
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -40,16 +41,30 @@ DATA_LOCATION_FIELDS = ("url",)
 # Dataset fields through which data can be fetched (an API interface's endpoint).
 DATASET_DATA_LOCATION_FIELDS = ("api_endpoint",)
 # Search-index fields that carry resource locations or whole dataset dicts.
-INDEX_DATA_FIELDS = ("res_url", "data_dict", "validated_data_dict", "url", "api_endpoint")
+INDEX_DATA_FIELDS = ("res_url", "data_dict", "validated_data_dict", "url", "api_endpoint", "extras_api_endpoint")
+# Stored whole dataset dicts (JSON text), redacted like package_show.
+INDEX_DICT_FIELDS = ("data_dict", "validated_data_dict")
+# Indexed fields that hold data locations, left out of the index of datasets not open to all.
+INDEX_LOCATION_FIELDS = ("res_url", "api_endpoint", "extras_api_endpoint", "download_url")
 
 Package = Any  # a dataset dict or a model.Package
+
+
+def _extra(package: dict[str, Any], key: str) -> Any:
+    """A field of a dataset dict, whether validated (top level) or raw (``extras`` list)."""
+    if key in package:
+        return package[key]
+    for extra in package.get("extras") or []:
+        if isinstance(extra, dict) and extra.get("key") == key:
+            return extra.get("value")
+    return None
 
 
 def declared_condition(package: Package) -> str | None:
     """The open condition as recorded, if any (other package types, e.g. showcases, have none)."""
     if isinstance(package, model.Package):
         return (package.extras or {}).get("open_condition")
-    return package.get("open_condition")
+    return _extra(package, "open_condition")
 
 
 def condition_of(package: Package) -> str:
@@ -267,6 +282,10 @@ def redact_package(viewer: Viewer, package: dict[str, Any]) -> dict[str, Any]:
         for field in DATASET_DATA_LOCATION_FIELDS:
             if package.get(field):
                 package[field] = ""
+        # The raw dict (use_default_schema) keeps dataset fields as extras.
+        for extra in package.get("extras") or []:
+            if isinstance(extra, dict) and extra.get("key") in DATASET_DATA_LOCATION_FIELDS:
+                extra["value"] = ""
     for resource in package.get("resources") or []:
         if not data_access(viewer, package, resource).allowed:
             for field in DATA_LOCATION_FIELDS:
@@ -275,21 +294,71 @@ def redact_package(viewer: Viewer, package: dict[str, Any]) -> dict[str, Any]:
     return package
 
 
-def redact_index_fields(viewer: Viewer, result: dict[str, Any]) -> dict[str, Any]:
-    """A raw ``package_search`` row asked for with ``fl``: keep location fields only if all is open.
+def withheld_locations(viewer: Viewer, package: model.Package) -> set[str]:
+    """The data locations of ``package`` that ``viewer`` may not use, as they appear in text.
 
-    Such rows mix every resource's URL in one field, so anything withheld drops them all.
+    An upload is named by its download path (its stored URL is a bare file name).
     """
-    if viewer.sysadmin or not any(field in result for field in INDEX_DATA_FIELDS):
+    if viewer.sysadmin or condition_of(package) == UNCONDITIONAL:
+        return set()
+    withheld: set[str] = set()
+    if not data_access(viewer, package).allowed:
+        withheld |= {str(value) for field in DATASET_DATA_LOCATION_FIELDS if (value := package.extras.get(field))}
+    for resource in package.resources:
+        if data_access(viewer, package, resource).allowed:
+            continue
+        withheld.add(f"/resource/{resource.id}/download")
+        if resource.url and resource.url_type != "upload":
+            withheld.add(resource.url)
+    return withheld
+
+
+def _mentions(value: Any, withheld: set[str]) -> bool:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return any(location in text for location in withheld)
+
+
+def redact_index_fields(viewer: Viewer, result: dict[str, Any]) -> dict[str, Any]:
+    """A raw ``package_search`` row asked for with ``fl``: redact by what each field holds.
+
+    Whole dataset dicts stored in the index are redacted like ``package_show``; any other field
+    that mentions a withheld location is dropped, whatever name it was asked for under.
+    """
+    if viewer.sysadmin:
         return result
-    package = model.Package.get(result["id"]) if result.get("id") else None
-    if package is not None and data_access(viewer, package).allowed and all(
-        data_access(viewer, package, resource).allowed for resource in package.resources
-    ):
+    package = model.Package.get(result["id"]) if isinstance(result.get("id"), str) else None
+    if package is None:
+        for field in INDEX_DATA_FIELDS:
+            result.pop(field, None)
         return result
-    for field in INDEX_DATA_FIELDS:
-        result.pop(field, None)
+    withheld = withheld_locations(viewer, package)
+    if not withheld:
+        return result
+    for field, value in list(result.items()):
+        if field in INDEX_DICT_FIELDS and isinstance(value, str):
+            try:
+                stored = json.loads(value)
+            except ValueError:
+                stored = None
+            if isinstance(stored, dict):
+                result[field] = json.dumps(redact_package(viewer, stored))
+                continue
+        if _mentions(value, withheld):
+            result.pop(field)
     return result
+
+
+def index_without_locations(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """What Solr may search on: no location of data that is not open to everyone.
+
+    Queries, filters, sorting, boosts and facets then cannot probe withheld URLs or endpoints;
+    the stored dataset dicts keep them for those who may see them (redacted per caller).
+    """
+    if condition_of(pkg_dict) == UNCONDITIONAL:
+        return pkg_dict
+    for field in INDEX_LOCATION_FIELDS:
+        pkg_dict.pop(field, None)
+    return pkg_dict
 
 
 def hidden_not_open_filter(viewer: Viewer) -> str | None:

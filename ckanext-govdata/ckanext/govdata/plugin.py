@@ -8,8 +8,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.govdata import cli, helpers, search, validators, views
-from ckanext.govdata.logic import action
+from ckanext.govdata import cli, helpers, search, security_headers, validators, views, web_security
+from ckanext.govdata.logic import action, auth
 
 
 @tk.blanket.config_declarations
@@ -23,6 +23,8 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IClick)
     p.implements(p.IActions)
     p.implements(p.IBlueprint)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
@@ -52,6 +54,14 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
     def get_actions(self) -> dict[str, Any]:
         return action.all_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self) -> dict[str, Any]:
+        return auth.all_auth_functions()
+
+    # IMiddleware
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        return security_headers.install(web_security.install(app))
 
     # IBlueprint
     def get_blueprint(self) -> list[Any]:

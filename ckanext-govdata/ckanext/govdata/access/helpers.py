@@ -23,6 +23,15 @@ def govdata_access_is_reviewer() -> bool:
     return viewer.sysadmin or bool(viewer.staff_orgs())
 
 
+@tk.chained_helper
+def resource_view_get_fields(next_helper: Any, resource: dict[str, Any]) -> list[str]:
+    """A view's filter fields come from a datastore query: none for a table the user may not read."""
+    try:
+        return next_helper(resource)
+    except tk.NotAuthorized:
+        return []
+
+
 def all_helpers() -> dict[str, Any]:
     return {
         "govdata_access_state_label": labels.state_label,
@@ -36,4 +45,5 @@ def all_helpers() -> dict[str, Any]:
         "govdata_access_user_grants": govdata_access_user_grants,
         "govdata_access_is_reviewer": govdata_access_is_reviewer,
         "govdata_calendar_missing_years": workdays.missing_schedule_years,
+        "resource_view_get_fields": resource_view_get_fields,
     }

@@ -6,8 +6,9 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from ckanext.govdata import open_condition
 from ckanext.govdata.access import cli, helpers, views
-from ckanext.govdata.access.logic import action, auth, enforcement
+from ckanext.govdata.access.logic import action, auth, enforcement, resource_ids
 
 
 @tk.blanket.config_declarations
@@ -18,14 +19,16 @@ class GovdataAccessPlugin(p.SingletonPlugin):
     p.implements(p.IBlueprint)
     p.implements(p.IClick)
     p.implements(p.ITemplateHelpers)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        resource_ids.install_flush_guard()
 
     # IActions
     def get_actions(self) -> dict[str, Any]:
-        return {**enforcement.all_chained_actions(), **action.all_actions()}
+        return {**enforcement.all_chained_actions(), **resource_ids.chained_actions(), **action.all_actions()}
 
     # IAuthFunctions
     def get_auth_functions(self) -> dict[str, Any]:
@@ -42,3 +45,7 @@ class GovdataAccessPlugin(p.SingletonPlugin):
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:
         return helpers.all_helpers()
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return open_condition.index_without_locations(pkg_dict)

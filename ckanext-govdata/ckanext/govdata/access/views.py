@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.common import current_user
 from flask import Blueprint, request, send_file
 
@@ -57,7 +58,7 @@ def _error_messages(error: tk.ValidationError) -> list[str]:
 
 
 def _guarded_resource_id() -> tuple[str | None, str]:
-    """The resource a download or dump request asks for, and the channel it uses."""
+    """The resource a download, dump or old-version page asks for, and the channel it uses."""
     endpoint = request.endpoint or ""
     view_args = request.view_args or {}
     if endpoint == "datastore.dump":
@@ -65,12 +66,16 @@ def _guarded_resource_id() -> tuple[str | None, str]:
     # dataset_resource.download, dataservice_resource.download … one blueprint per dataset type.
     if endpoint.endswith("resource.download"):
         return view_args.get("resource_id"), "download"
+    # CKAN renders an old version of a resource straight from the activity's stored dict,
+    # unredacted: only those who may use the data see it.
+    if endpoint == "activity.resource_history":
+        return view_args.get("resource_id"), "history"
     return None, ""
 
 
 @access.before_app_request
 def guard_downloads() -> Any:
-    """403 before CKAN serves a file or a datastore dump the user may not have.
+    """403 before CKAN serves a file, a datastore dump or an old resource the user may not have.
 
     CKAN's own download view then runs unchanged for those who may, so the
     ``resource_download`` signal (the download counter) still fires.
@@ -86,11 +91,14 @@ def guard_downloads() -> Any:
     viewer = Viewer.current()
     # A dump goes through datastore_search, which keeps a data-subject grantee to their rows.
     resource, decision = open_condition.resource_access(viewer, resource_id, rows=channel == "dump")
-    if resource is None:
+    if resource is None and channel == "history":
+        package = model.Package.get((request.view_args or {}).get("id") or "")
+        decision = open_condition.data_access(viewer, package) if package is not None else open_condition.DENIED
+    elif resource is None:
         return None
     if not decision.allowed:
         return tk.abort(403, tk._("The data of this dataset is available only to holders of an approved request"))
-    if channel == "download":
+    if channel == "download" and resource is not None:
         open_condition.log_access(viewer, decision, resource.package_id, resource.id, "download", resource.size, "bytes")
     return None
 

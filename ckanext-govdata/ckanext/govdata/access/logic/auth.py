@@ -44,12 +44,13 @@ def datastore_search(next_auth: AuthFunction, context: Context, data_dict: DataD
     result = next_auth(context, data_dict)
     if not result.get("success"):
         return result
-    resource_id = enforcement.real_resource_id(data_dict.get("resource_id") or data_dict.get("id"))
+    # CKAN asks with the validated dict it is about to run, the alias already resolved.
+    resource_id = enforcement.real_resource_id((data_dict or {}).get("resource_id"))
     if resource_id is None:
         return _no_data()
-    # The chained action confines a data-subject grantee to the subject's rows.
     _resource, access = open_condition.resource_access(Viewer.from_context(context), resource_id, rows=True)
-    return result if access.allowed else _no_data()
+    # The chained action confines a data-subject grantee to the subject's rows; refuse any query that does not.
+    return result if access.allowed and enforcement.rows_confined(data_dict, access) else _no_data()
 
 
 @tk.chained_auth_function

@@ -7,6 +7,7 @@ package_search, activity), raw index fields, and datastore rows outside a data-s
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import ckan.plugins as p
@@ -33,19 +34,59 @@ def package_show(original_action: Action, context: Context, data_dict: DataDict)
     return open_condition.redact_package(Viewer.from_context(context), result)
 
 
+# A result field asked for by its plain name: no alias (``x:field``), function, glob or transformer.
+PLAIN_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _requested_fields(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [name for name in re.split(r"[\s,]+", value) if name]
+    if isinstance(value, list) and all(isinstance(name, str) for name in value):
+        return [name for item in value for name in re.split(r"[\s,]+", item) if name]
+    raise tk.ValidationError({"fl": [bilingual("Result fields must be a list of field names")]})
+
+
+def _requested_facets(value: Any) -> list[Any]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = [value]
+    return value if isinstance(value, list) else [value]
+
+
+def _check_public_search(data_dict: DataDict) -> None:
+    """Callers other than sysadmins ask for plain result fields and the portal's own facets only."""
+    if data_dict.get("fl") and data_dict["fl"] != "*":
+        refused = [name for name in _requested_fields(data_dict["fl"]) if not PLAIN_FIELD.match(name)]
+        if refused:
+            raise tk.ValidationError(
+                {"fl": [bilingual("Result fields must be plain field names: {fields}", fields=" ".join(refused))]}
+            )
+    if "facet.field" in data_dict:
+        allowed = set(tk.aslist(tk.config.get("ckanext.govdata.access.public_facet_fields")))
+        refused = [name for name in _requested_facets(data_dict["facet.field"]) if name not in allowed]
+        if refused:
+            raise tk.ValidationError(
+                {"facet.field": [bilingual("These fields cannot be faceted on: {fields}",
+                                           fields=" ".join(map(str, refused)))]}
+            )
+
+
 @tk.chained_action
 @tk.side_effect_free
 def package_search(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
     viewer = Viewer.from_context(context)
+    if not viewer.sysadmin:
+        _check_public_search(data_dict)
     hidden = open_condition.hidden_not_open_filter(viewer)
     if hidden:
         data_dict["fq_list"] = list(data_dict.get("fq_list") or []) + [hidden]
-    fields = data_dict.get("fl")
+    fields = _requested_fields(data_dict["fl"]) if data_dict.get("fl") else None
     added_id = False
     if fields:
         # Raw rows need their id so that their dataset's open condition can be checked.
-        fields = fields.split() if isinstance(fields, str) else list(fields)
-        if "id" not in fields:
+        if "id" not in fields and "*" not in fields:
             fields.append("id")
             added_id = True
         data_dict["fl"] = fields
@@ -179,12 +220,36 @@ def _channel() -> str:
     return "datastore_search"
 
 
+def _as_core_reads(context: Context, data_dict: DataDict) -> DataDict:
+    """``data_dict`` after CKAN's own datastore_search schema: the names the core will use.
+
+    The schema renames ``id`` over ``resource_id``; deciding on the raw dict would check one
+    table and serve another.
+    """
+    from ckanext.datastore.logic.schema import datastore_search_schema
+
+    schema = context.get("schema") or datastore_search_schema()
+    validated, errors = tk.navl_validate(dict(data_dict), schema, dict(context))
+    if errors:
+        raise tk.ValidationError(errors)
+    return validated
+
+
+def internal_tables() -> list[str]:
+    """Tables the datastore serves without any access check (its table of all tables)."""
+    return tk.aslist(tk.config.get("ckan.datastore.public_table_search") or ["_table_metadata"])
+
+
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Confines data-subject grantees to their subject's rows, and logs grantees' reads."""
     viewer = Viewer.from_context(context)
-    resource_id = real_resource_id(data_dict.get("resource_id") or data_dict.get("id"))
+    data_dict = _as_core_reads(context, data_dict)
+    name = data_dict["resource_id"]
+    if name in internal_tables() and not viewer.sysadmin:
+        raise tk.NotAuthorized(bilingual("This table is not public"))
+    resource_id = real_resource_id(name)
     resource, access = (
         open_condition.resource_access(viewer, resource_id, rows=True) if resource_id else (None, open_condition.DENIED)
     )
@@ -196,6 +261,19 @@ def datastore_search(original_action: Action, context: Context, data_dict: DataD
             viewer, access, resource.package_id, resource.id, _channel(), len(result.get("records") or []), "rows"
         )
     return result
+
+
+def rows_confined(data_dict: DataDict, access: open_condition.Access) -> bool:
+    """Does the query CKAN is about to run keep to the grant's rows?
+
+    CKAN's action asks with its validated query, which always carries ``records_format``; a
+    bare ``{"resource_id": …}`` (the dump view's check) asks only whether the table may be read.
+    """
+    row_filter = access.row_filter
+    if not row_filter or "records_format" not in data_dict:
+        return True
+    filters = data_dict.get("filters")
+    return isinstance(filters, dict) and filters.get(row_filter["column"]) == row_filter["value"]
 
 
 def stash_sql_accesses(accesses: list[tuple[model.Resource, open_condition.Access]]) -> None:

@@ -38,6 +38,15 @@ def department(**overrides: Any) -> dict[str, Any]:
     return call_action("organization_create", site_context(), **data)
 
 
+def member(department_id: str, role: str = "editor", **overrides: Any) -> dict[str, Any]:
+    """A new user holding ``role`` (member, editor, admin) in the department."""
+    person = user(**overrides)
+    call_action(
+        "organization_member_create", site_context(), id=department_id, username=person["name"], role=role
+    )
+    return person
+
+
 def dataset_fields(owner_org: str, **overrides: Any) -> dict[str, Any]:
     """A valid dataset as a department curator would submit it."""
     number = _next()

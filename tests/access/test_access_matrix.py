@@ -50,14 +50,6 @@ SIGNED_IN_PATHS = {"user_activity_list"}
 EDITORS = {"own_department_staff", "sysadmin"}
 
 
-def _member(department_id: str, role: str) -> dict[str, Any]:
-    person = factories.user()
-    call_action(
-        "organization_member_create", factories.site_context(), id=department_id, username=person["name"], role=role
-    )
-    return person
-
-
 def _grant_all(user_id: str, package_ids: list[str], **overrides: Any) -> None:
     for package_id in package_ids:
         factories.grant(user_id, package_id, **overrides)
@@ -76,7 +68,7 @@ def data_world(open_condition: str) -> dict[str, Any]:
     link = call_action("resource_create", factories.site_context(), package_id=dataset["id"], url=SECRET_LINK,
                        name="许可证清单", format="XLSX")
     service = factories.dataservice(department["id"], open_condition=open_condition, api_endpoint=SECRET_ENDPOINT)
-    curator = _member(department["id"], "editor")
+    curator = factories.member(department["id"], "editor")
     # The site user's own edits are hidden from activity streams; a curator's edit is not.
     call_action("package_patch", {"user": curator["name"]}, id=dataset["id"], notes="已校核。")
     dataset = call_action("package_show", id=dataset["id"])
@@ -113,8 +105,8 @@ def world(clean_db, clean_index) -> dict[str, Any]:
                expires_on=today + dt.timedelta(days=30))
     actors["revoked_grantee"] = factories.user()
     _grant_all(actors["revoked_grantee"]["id"], packages, revoked_at=dt.datetime(2026, 1, 1))
-    actors["other_department_staff"] = _member(factories.department()["id"], "editor")
-    actors["own_department_member"] = _member(data["department"]["id"], "member")
+    actors["other_department_staff"] = factories.member(factories.department()["id"], "editor")
+    actors["own_department_member"] = factories.member(data["department"]["id"], "member")
     actors["dataset_collaborator"] = factories.user()
     actors["own_department_staff"] = data["curator"]
     return {**data, "actors": actors}
@@ -531,7 +523,7 @@ def test_not_open_datasets_can_be_unlisted_except_for_their_department(app):
     department = factories.department()
     hidden = factories.dataset(department["id"], open_condition="not-open")
     listed = factories.dataset(department["id"], open_condition="conditional")
-    staff = _member(department["id"], "editor")
+    staff = factories.member(department["id"], "editor")
 
     def names(actor):
         result = _api(app, actor, "package_search", q="*:*").json["result"]

@@ -34,14 +34,6 @@ def _api(app, actor, action: str, status: int | None = None, **params: Any):
     return app.post(f"/api/3/action/{action}", json=params, headers=_headers(actor), status=status)
 
 
-def _member(department_id: str, role: str = "editor") -> dict[str, Any]:
-    person = factories.user()
-    call_action(
-        "organization_member_create", factories.site_context(), id=department_id, username=person["name"], role=role
-    )
-    return person
-
-
 # --- 1. Parameter aliasing -----------------------------------------------------------------------
 
 
@@ -119,7 +111,7 @@ def _download_status(app, package_id: str, resource_id: str) -> int:
 
 def test_an_editor_of_another_department_cannot_take_over_a_deleted_resource(app, deleted_upload):
     other = factories.department()
-    editor = _member(other["id"])
+    editor = factories.member(other["id"])
     own = factories.dataset(other["id"])
 
     response = _api(app, editor, "resource_create", status=409, package_id=own["id"],
@@ -157,7 +149,7 @@ def test_an_active_resource_cannot_move_to_another_dataset(app):
     source = factories.conditional_dataset(department["id"])
     upload = next(r for r in source["resources"] if r.get("url_type") == "upload")
     target = factories.dataset(department["id"])
-    editor = _member(department["id"])
+    editor = factories.member(department["id"])
 
     _api(app, editor, "resource_create", status=409, package_id=target["id"], id=upload["id"], url="a.csv", name="搬")
 
@@ -169,7 +161,7 @@ def test_an_existing_resource_is_still_updated_in_place(app):
     department = factories.department()
     dataset = factories.dataset(department["id"])
     upload = factories.uploaded_resource(dataset["id"])
-    editor = _member(department["id"])
+    editor = factories.member(department["id"])
 
     updated = _api(app, editor, "resource_patch", id=upload["id"], name="新名称").json["result"]
 
@@ -293,7 +285,7 @@ def test_facets_outside_the_public_list_are_refused(app, hidden_locations):
 
 
 def test_the_department_still_finds_its_own_locations(app, hidden_locations):
-    staff = _member(hidden_locations["department"]["id"])
+    staff = factories.member(hidden_locations["department"]["id"])
 
     result = _api(app, staff, "package_search", q="*:*", rows=10).json["result"]
     endpoints = {row["name"]: row.get("api_endpoint") for row in result["results"]}

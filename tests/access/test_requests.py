@@ -23,14 +23,6 @@ def _as(user: dict[str, Any]) -> dict[str, Any]:
     return {"user": user["name"], "ignore_auth": False}
 
 
-def _member(department_id: str, role: str = "editor") -> dict[str, Any]:
-    person = factories.user()
-    call_action(
-        "organization_member_create", factories.site_context(), id=department_id, username=person["name"], role=role
-    )
-    return person
-
-
 @pytest.fixture
 def setting() -> dict[str, Any]:
     department = factories.department()
@@ -38,7 +30,7 @@ def setting() -> dict[str, Any]:
         "department": department,
         "dataset": factories.conditional_dataset(department["id"]),
         "applicant": factories.user(),
-        "reviewer": _member(department["id"]),
+        "reviewer": factories.member(department["id"]),
     }
 
 
@@ -244,7 +236,7 @@ def test_applicants_see_only_their_own_requests(setting):
 def test_a_department_reviews_only_its_own_requests(setting):
     request = factories.access_request(setting["applicant"], setting["dataset"]["id"])
     call_action("govdata_access_request_review", _as(factories.sysadmin()), id=request["id"], outcome="pass")
-    other_reviewer = _member(factories.department()["id"])
+    other_reviewer = factories.member(factories.department()["id"])
 
     with pytest.raises(tk.NotAuthorized):
         call_action("govdata_access_request_decide", _as(other_reviewer), id=request["id"], decision="approve")

@@ -17,14 +17,6 @@ def _headers(user: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": user["token"]}
 
 
-def _member(department_id: str, role: str = "editor") -> dict[str, Any]:
-    person = factories.user()
-    call_action(
-        "organization_member_create", factories.site_context(), id=department_id, username=person["name"], role=role
-    )
-    return person
-
-
 @pytest.fixture
 def setting() -> dict[str, Any]:
     department = factories.department()
@@ -33,7 +25,7 @@ def setting() -> dict[str, Any]:
         "department": department,
         "dataset": dataset,
         "applicant": factories.user(),
-        "reviewer": _member(department["id"]),
+        "reviewer": factories.member(department["id"]),
         "sysadmin": factories.sysadmin(),
     }
 
@@ -161,7 +153,7 @@ def test_attachments_are_served_to_the_applicant_and_reviewers_only(app):
     department = factories.department()
     dataset = factories.conditional_dataset(department["id"])
     applicant = factories.user()
-    reviewer = _member(department["id"])
+    reviewer = factories.member(department["id"])
     from io import BytesIO
 
     from werkzeug.datastructures import FileStorage

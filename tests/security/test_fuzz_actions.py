@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from ckan import logic
 from ckan.tests.helpers import call_action
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests import factories
@@ -185,7 +185,6 @@ def _check_answer(action: str, body: Any, response: Any, before: dict[str, int])
 def test_hostile_parameters_never_cause_a_server_error(app, world, group, data):
     action = data.draw(st.sampled_from(GROUPS[group]), label="action")
     body = _mutated(world["payloads"][action], data)
-    assume(not _known_core_fault(action, body))
     before = hostile.row_counts()
 
     response = _post(app, action, body, world["admin"])
@@ -193,13 +192,6 @@ def test_hostile_parameters_never_cause_a_server_error(app, world, group, data):
     _check_answer(action, body, response, before)
 
 
-def _known_core_fault(action: str, body: dict[str, Any]) -> bool:
-    """A 500 of CKAN core already reported in issue #11 (see the xfail tests below)."""
-    junk = "__junk" in body and not isinstance(body["__junk"], dict)
-    return (action == "datastore_search" and isinstance(body.get("filters"), list)) or (action in CORE_ACTIONS and junk)
-
-
-@pytest.mark.xfail(reason="CKAN core: datastore_validate calls filters.keys() on a list (issue #11)", strict=False)
 def test_datastore_filters_as_a_list_are_refused(app, world):
     body = dict(world["payloads"]["datastore_search"], filters=[])
 
@@ -208,7 +200,6 @@ def test_datastore_filters_as_a_list_are_refused(app, world):
     assert response.status_code == 409
 
 
-@pytest.mark.xfail(reason="CKAN core: navl's empty validator calls .keys() on a client's __junk (issue #11)", strict=False)
 def test_a_junk_parameter_is_refused_by_core_actions(app, world):
     body = dict(world["payloads"]["datastore_search"], __junk="x")
 

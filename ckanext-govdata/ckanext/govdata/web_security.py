@@ -106,7 +106,9 @@ def action_input_errors(data: dict[str, Any]) -> dict[str, list[str]]:
     """Top-level parameters the action API would hand the core in a shape it cannot take."""
     errors: dict[str, list[str]] = {}
     for name, value in data.items():
-        if _is_identifier(name) and value is not None and not isinstance(value, str):
+        if name.startswith("__"):
+            errors[name] = [bilingual("Unknown parameter")]
+        elif _is_identifier(name) and value is not None and not isinstance(value, str):
             errors[name] = [bilingual("Must be a text identifier")]
         elif any("\x00" in text for text in _strings(value)):
             errors[name] = [bilingual("Must not contain a NUL character")]

@@ -229,9 +229,19 @@ def _as_core_reads(context: Context, data_dict: DataDict) -> DataDict:
     from ckanext.datastore.logic.schema import datastore_search_schema
 
     schema = context.get("schema") or datastore_search_schema()
-    validated, errors = tk.navl_validate(dict(data_dict), schema, dict(context))
+    try:
+        validated, errors = tk.navl_validate(dict(data_dict), schema, dict(context))
+    except (TypeError, ValueError, AttributeError):
+        # Some core validators fail on values of the wrong type (a list as ``limit`` …).
+        raise tk.ValidationError(
+            {name: [bilingual("Invalid input")] for name, value in data_dict.items() if not isinstance(value, str)}
+            or {"resource_id": [bilingual("Invalid input")]}
+        ) from None
     if errors:
         raise tk.ValidationError(errors)
+    if "filters" in validated and not isinstance(validated["filters"], dict):
+        # The core's json_validator lets a list through, and its query builder then fails.
+        raise tk.ValidationError({"filters": [bilingual("Filters must be an object of column names and values")]})
     return validated
 
 

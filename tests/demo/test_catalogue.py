@@ -10,9 +10,10 @@ from collections import Counter
 import pytest
 import yaml
 
-from ckanext.govdata import validators, vocabularies
+from ckanext.govdata import vocabularies
 from ckanext.govdata.demo import catalogue
 from ckanext.govdata.demo.catalogue import API_TYPE, DATASET_TYPE, FIGURES, Catalogue
+from ckanext.govdata.validators import rules
 
 PACKAGE_NAME = re.compile(r"^[a-z0-9_-]{2,100}$")
 REQUIRED_FIELDS = ("title", "name", "notes", "identifier", "owner_org", "domain", "open_condition", "security_grade", "update_frequency")
@@ -57,9 +58,9 @@ def test_departments_are_distinct_real_bureaus(demo):
     assert len({department.department_code for department in demo.departments}) == 60
     for department in demo.departments:
         assert re.fullmatch(r"sx-[a-z0-9-]+", department.name)
-        assert validators.DEPARTMENT_CODE_PATTERN.match(department.department_code)
-        assert validators.PHONE_PATTERN.match(department.contact_phone)
-        assert validators.EMAIL_PATTERN.match(department.contact_email)
+        assert rules.DEPARTMENT_CODE_PATTERN.match(department.department_code)
+        assert rules.PHONE_PATTERN.match(department.contact_phone)
+        assert rules.EMAIL_PATTERN.match(department.contact_email)
         assert department.short_name and department.description and department.address.startswith("绍兴市")
 
 
@@ -85,7 +86,7 @@ def test_names_and_identifiers_are_unique_and_valid(demo):
     codes = {department.name: department.department_code for department in demo.departments}
     for package in demo.packages:
         assert PACKAGE_NAME.match(package.name), package.name
-        assert validators.IDENTIFIER_PATTERN.match(package.identifier)
+        assert rules.IDENTIFIER_PATTERN.match(package.identifier)
         assert package.identifier.startswith(f"330600-{codes[package.owner_org]}-")
 
 
@@ -121,7 +122,7 @@ def test_data_items(demo):
         names = [item.name for item in package.data_items]
         assert names, package.name
         assert len(set(names)) == len(names)
-        assert all(validators.FIELD_NAME_PATTERN.match(name) for name in names)
+        assert all(rules.FIELD_NAME_PATTERN.match(name) for name in names)
         assert sum(item.key for item in package.data_items) <= 1
         assert all(item.name_zh and item.length > 0 for item in package.data_items)
     assert sum(len(package.data_items) for package in demo.packages) == 3272
@@ -152,8 +153,8 @@ def test_dates_are_consistent_and_before_publication(demo):
 
 def test_contacts_pass_the_schema_patterns(demo):
     for package in demo.packages:
-        assert validators.PHONE_PATTERN.match(package.contact_phone)
-        assert validators.EMAIL_PATTERN.match(package.contact_email)
+        assert rules.PHONE_PATTERN.match(package.contact_phone)
+        assert rules.EMAIL_PATTERN.match(package.contact_email)
         assert package.contact_name
 
 
@@ -172,7 +173,7 @@ def test_apis(demo):
     for api in demo.apis:
         assert api.api_endpoint.startswith("https://data.sx.gov.cn/api/")
         assert 1 <= len(api.api_parameters) <= 3
-        assert all(validators.FIELD_NAME_PATTERN.match(parameter.name) for parameter in api.api_parameters)
+        assert all(rules.FIELD_NAME_PATTERN.match(parameter.name) for parameter in api.api_parameters)
         assert 0 <= len(api.served_datasets) <= 2
         for name in api.served_datasets:
             assert datasets[name].owner_org == api.owner_org

@@ -1,8 +1,7 @@
-"""Validators of the scheming schemas; every message names the field in Chinese and English."""
+"""The ``govdata_*`` validators the scheming schemas name; each refusal names the field (its
+schema label) in Chinese and English. The checks themselves are in ``rules``."""
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,15 +11,9 @@ from ckanext.scheming.validation import scheming_validator
 
 from ckanext.govdata import vocabularies
 from ckanext.govdata.messages import bilingual
+from ckanext.govdata.validators import rules
 
 Validator = Callable[..., Any]
-
-IDENTIFIER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{1,99}$")
-DEPARTMENT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{1,31}$")
-FIELD_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_PATTERN = re.compile(r"^[0-9+()\- ]{5,30}$")
-
 
 def _field_label(field: dict[str, Any]) -> tuple[str, str]:
     label = field.get("label") or field.get("field_name", "")
@@ -33,14 +26,14 @@ def _error(field: dict[str, Any], msgid: str, **params: Any) -> Invalid:
     return Invalid(bilingual(msgid, field=_field_label(field), **params))
 
 
-def _is_empty(value: Any) -> bool:
-    return value is missing or value is None or value == "" or value == []
+def _refusal(field: dict[str, Any], refused: rules.RuleError) -> Invalid:
+    return _error(field, refused.msgid, **refused.params)
 
 
 @scheming_validator
 def govdata_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     def validator(key, data, errors, context):
-        if _is_empty(data.get(key)):
+        if rules.is_empty(data.get(key)):
             errors[key].append(_error(field, "{field} is required").error)
             raise StopOnError
 
@@ -54,9 +47,10 @@ def govdata_max_length(field: dict[str, Any], schema: dict[str, Any]) -> Validat
     length = int(field.get("max_length", 500))
 
     def validator(value):
-        if isinstance(value, str) and len(value) > length:
-            raise _error(field, "{field} must be at most {length} characters", length=length)
-        return value
+        try:
+            return rules.check_max_length(value, length)
+        except rules.RuleError as refused:
+            raise _refusal(field, refused) from None
 
     return validator
 
@@ -67,13 +61,12 @@ def govdata_choice(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     section = field["vocabulary"]
 
     def validator(value):
-        if _is_empty(value):
+        if rules.is_empty(value):
             return value
-        allowed = vocabularies.values(section)
-        for item in value if isinstance(value, list) else [value]:
-            if str(item) not in allowed:
-                raise _error(field, "Unknown value for {field}: {value}", value=item)
-        return value
+        try:
+            return rules.check_choice(value, vocabularies.values(section))
+        except rules.RuleError as refused:
+            raise _refusal(field, refused) from None
 
     return validator
 
@@ -83,19 +76,12 @@ def govdata_date(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """An ISO date, kept as ``YYYY-MM-DD`` text."""
 
     def validator(value):
-        if _is_empty(value):
+        if rules.is_empty(value):
             return value
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        text = str(value).strip()
         try:
-            if len(text) > 10 and text[10] not in "T ":
-                raise ValueError(text)
-            return dt.date.fromisoformat(text[:10]).isoformat()
-        except ValueError:
-            raise _error(field, "{field} must be a date like 2024-01-31: {value}", value=text) from None
+            return rules.parse_date(value).isoformat()
+        except rules.RuleError as refused:
+            raise _refusal(field, refused) from None
 
     return validator
 
@@ -103,15 +89,12 @@ def govdata_date(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
 @scheming_validator
 def govdata_non_negative_int(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     def validator(value):
-        if _is_empty(value):
+        if rules.is_empty(value):
             return value
         try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise _error(field, "{field} must be a whole number: {value}", value=value) from None
-        if number < 0:
-            raise _error(field, "{field} must not be negative: {value}", value=value)
-        return number
+            return rules.parse_whole_number(value, low=0)
+        except rules.RuleError as refused:
+            raise _refusal(field, refused) from None
 
     return validator
 
@@ -120,21 +103,21 @@ def govdata_non_negative_int(field: dict[str, Any], schema: dict[str, Any]) -> V
 def govdata_pattern(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """Checks the field against one of the named formats: identifier, field_name, email, phone."""
     patterns = {
-        "identifier": IDENTIFIER_PATTERN,
-        "field_name": FIELD_NAME_PATTERN,
-        "email": EMAIL_PATTERN,
-        "phone": PHONE_PATTERN,
-        "department_code": DEPARTMENT_CODE_PATTERN,
+        "identifier": rules.IDENTIFIER_PATTERN,
+        "field_name": rules.FIELD_NAME_PATTERN,
+        "email": rules.EMAIL_PATTERN,
+        "phone": rules.PHONE_PATTERN,
+        "department_code": rules.DEPARTMENT_CODE_PATTERN,
     }
     pattern = patterns[field["format"]]
 
     def validator(value):
-        if _is_empty(value):
+        if rules.is_empty(value):
             return value
-        value = str(value).strip()
-        if not pattern.match(value):
-            raise _error(field, "{field} is not in a valid format: {value}", value=value)
-        return value
+        try:
+            return rules.check_pattern(value, pattern)
+        except rules.RuleError as refused:
+            raise _refusal(field, refused) from None
 
     return validator
 
@@ -156,7 +139,7 @@ def _unique_extra(entity: type, msgid: str) -> Callable[..., Validator]:
     def unique(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
         def validator(key, data, errors, context):
             value = data.get(key)
-            if _is_empty(value):
+            if rules.is_empty(value):
                 return
             if _extra_taken(entity, field["field_name"], value, data.get(("id",))):
                 errors[key].append(_error(field, msgid, value=value).error)
@@ -179,9 +162,9 @@ def govdata_dataset_references(field: dict[str, Any], schema: dict[str, Any]) ->
     """A list of dataset names or ids that must exist (the datasets an API serves)."""
 
     def validator(value):
-        if _is_empty(value):
+        if rules.is_empty(value):
             return []
-        names = value if isinstance(value, list) else [n.strip() for n in str(value).split(",") if n.strip()]
+        names = value if isinstance(value, list) else rules.split_names(str(value))
         for name in names:
             if model.Package.get(name) is None:
                 raise _error(field, "{field} names a dataset that does not exist: {value}", value=name)

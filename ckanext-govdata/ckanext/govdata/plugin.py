@@ -13,17 +13,17 @@ from ckanext.govdata.logic import action, auth
 
 
 @tk.blanket.config_declarations
+@tk.blanket.actions(action.all_actions)
+@tk.blanket.auth_functions(auth.all_auth_functions)
+@tk.blanket.validators(validators.all_validators)
+@tk.blanket.helpers(helpers.all_helpers)
+@tk.blanket.blueprints(lambda: [views.js_translations()])
+@tk.blanket.cli(lambda: [cli.govdata])
 class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
-    p.implements(p.ITemplateHelpers)
-    p.implements(p.IValidators)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.ITranslation)
-    p.implements(p.IClick)
-    p.implements(p.IActions)
-    p.implements(p.IBlueprint)
-    p.implements(p.IAuthFunctions)
     p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
@@ -31,14 +31,6 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "govdata")
-
-    # ITemplateHelpers
-    def get_helpers(self) -> dict[str, Any]:
-        return helpers.all_helpers()
-
-    # IValidators
-    def get_validators(self) -> dict[str, Any]:
-        return validators.all_validators()
 
     # IFacets
     def dataset_facets(self, facets_dict: OrderedDict[str, Any], package_type: str) -> OrderedDict[str, Any]:
@@ -51,22 +43,6 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
         return search.label_facets(search_results)
 
-    # IActions
-    def get_actions(self) -> dict[str, Any]:
-        return action.all_actions()
-
-    # IAuthFunctions
-    def get_auth_functions(self) -> dict[str, Any]:
-        return auth.all_auth_functions()
-
     # IMiddleware
     def make_middleware(self, app: Any, config: Any) -> Any:
         return security_headers.install(web_security.install(app))
-
-    # IBlueprint
-    def get_blueprint(self) -> list[Any]:
-        return [views.js_translations()]
-
-    # IClick
-    def get_commands(self) -> list[Any]:
-        return [cli.govdata]

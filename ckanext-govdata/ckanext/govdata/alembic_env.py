@@ -18,7 +18,8 @@ from sqlalchemy import engine_from_config, pool
 def run_migrations(env_file: str, table_prefixes: tuple[str, ...]) -> None:
     """Run the migrations of the plugin whose ``env.py`` is ``env_file``."""
     config = context.config
-    fileConfig(config.config_file_name)
+    if config.config_file_name:
+        fileConfig(config.config_file_name)
     version_table = f"{os.path.basename(os.path.dirname(env_file))}_alembic_version"
 
     def include_object(_object: Any, name: str, type_: str, _reflected: bool, _compare_to: Any) -> bool:
@@ -30,7 +31,7 @@ def run_migrations(env_file: str, table_prefixes: tuple[str, ...]) -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.", poolclass=pool.NullPool)
+    engine = engine_from_config(config.get_section(config.config_ini_section) or {}, prefix="sqlalchemy.", poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, **options)
         with context.begin_transaction():

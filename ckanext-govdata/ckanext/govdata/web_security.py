@@ -29,7 +29,7 @@ REDIRECT_PARAMETERS = ("came_from", "next")
 UNSAFE_IN_PATH = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
-class RequestScopedExemptions(set):  # type: ignore[type-arg]
+class RequestScopedExemptions(set[str]):
     """Flask-WTF's exempt views: those exempted at start-up, plus, for a request authenticated
     by an API token, the view it calls (a cross-site page cannot send that header)."""
 
@@ -83,7 +83,7 @@ def drop_offsite_redirects() -> None:
         if name not in REDIRECT_PARAMETERS or is_local_path(value)
     ]
     if len(kept) != len(list(request.args.items(multi=True))):
-        request.args = ImmutableMultiDict(kept)  # type: ignore[misc]
+        request.args = ImmutableMultiDict(kept)
 
 
 def _strings(value: Any) -> Iterable[str]:

@@ -122,7 +122,7 @@ def govdata_pattern(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     return validator
 
 
-def _extra_taken(entity: type, key: str, value: str, own_id: Any) -> bool:
+def _extra_taken(entity: type[model.Package | model.Group], key: str, value: str, own_id: Any) -> bool:
     """Whether another live package or group stores ``value`` under extra ``key``."""
     query = (
         model.Session.query(entity.id)
@@ -134,7 +134,7 @@ def _extra_taken(entity: type, key: str, value: str, own_id: Any) -> bool:
     return model.Session.query(query.exists()).scalar()
 
 
-def _unique_extra(entity: type, msgid: str) -> Callable[..., Validator]:
+def _unique_extra(entity: type[model.Package | model.Group], msgid: str) -> Callable[..., Validator]:
     @scheming_validator
     def unique(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
         def validator(key, data, errors, context):

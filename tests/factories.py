@@ -136,8 +136,8 @@ def grant(user_id: str, package_id: str, **overrides: Any) -> dict[str, Any]:
 
     from ckan import model
 
-    from ckanext.govdata import workdays
     from ckanext.govdata.access.model import AccessGrant
+    from ckanext.govdata.calendar import workdays
 
     today = workdays.today()
     values: dict[str, Any] = {
@@ -209,7 +209,7 @@ def request_fields(package_id: str, **overrides: Any) -> dict[str, Any]:
     """A complete request for the data of ``package_id`` by an organisation that is its subject."""
     import datetime as dt
 
-    from ckanext.govdata import workdays
+    from ckanext.govdata.calendar import workdays
 
     today = workdays.today()
     code = credit_code()

@@ -16,7 +16,7 @@ import pytest
 from ckan import model
 from ckan.tests.helpers import call_action
 
-from ckanext.govdata import workdays
+from ckanext.govdata import calendar
 from tests import factories
 
 pytestmark = [
@@ -89,7 +89,7 @@ def data_world(open_condition: str) -> dict[str, Any]:
 def world(clean_db, clean_index) -> dict[str, Any]:
     data = data_world("conditional")
     packages = [data["dataset"]["id"], data["service"]["id"]]
-    today = workdays.today()
+    today = calendar.today()
     actors: dict[str, Any] = {"anonymous": None, "registered": factories.user(), "sysadmin": factories.sysadmin()}
     actors["grantee"] = factories.user()
     _grant_all(actors["grantee"]["id"], packages)

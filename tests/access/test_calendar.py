@@ -7,7 +7,7 @@ import io
 import pytest
 from ckan.cli.cli import ckan
 
-from ckanext.govdata import workdays
+from ckanext.govdata import calendar
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "with_plugins")
@@ -46,7 +46,7 @@ def test_staff_import_next_years_schedule_from_the_calendar_page(app):
 
     assert "govdata-calendar-warning" in before
     assert "govdata-calendar-warning" not in after and "国庆节调休" in after
-    assert workdays.add_workdays(dt.date(2027, 9, 30), 1) == dt.date(2027, 10, 8)
+    assert calendar.add_workdays(dt.date(2027, 9, 30), 1) == dt.date(2027, 10, 8)
 
 
 def test_a_bad_schedule_is_refused_with_the_line_named(app):
@@ -59,7 +59,7 @@ def test_a_bad_schedule_is_refused_with_the_line_named(app):
     ).body
 
     assert "line 2" in page and "日程文件" in page
-    assert workdays.list_overrides() == []
+    assert calendar.list_overrides() == []
 
 
 def test_staff_set_and_remove_a_single_day(app):
@@ -67,11 +67,11 @@ def test_staff_set_and_remove_a_single_day(app):
 
     app.post("/access/calendar", headers=_headers(sysadmin),
              data={"operation": "set", "day": "2026-12-31", "is_workday": "false", "note": "临时调休"})
-    set_day = workdays.is_workday(dt.date(2026, 12, 31))
+    set_day = calendar.is_workday(dt.date(2026, 12, 31))
     app.post("/access/calendar", headers=_headers(sysadmin), data={"operation": "delete", "day": "2026-12-31"})
 
     assert set_day is False
-    assert workdays.is_workday(dt.date(2026, 12, 31)) is True
+    assert calendar.is_workday(dt.date(2026, 12, 31)) is True
 
 
 def test_only_the_bureau_changes_the_calendar(app):
@@ -80,7 +80,7 @@ def test_only_the_bureau_changes_the_calendar(app):
     app.get("/access/calendar", headers=_headers(user), status=403)
     app.post("/api/3/action/govdata_workday_override_set", json={"day": "2027-01-04", "is_workday": False},
              headers=_headers(user), status=403)
-    assert workdays.list_overrides() == []
+    assert calendar.list_overrides() == []
 
 
 def test_the_calendar_commands(cli, tmp_path):

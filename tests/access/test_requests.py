@@ -11,7 +11,7 @@ from ckan.plugins import toolkit as tk
 from ckan.tests.helpers import call_action
 from werkzeug.datastructures import FileStorage
 
-from ckanext.govdata import workdays
+from ckanext.govdata import calendar
 from ckanext.govdata.access.model import AccessGrant, AccessRequestEvent
 from tests import factories
 
@@ -46,7 +46,7 @@ def test_a_draft_is_submitted_once_however_often_it_is_submitted(setting):
     submissions = model.Session.query(AccessRequestEvent).filter_by(request_id=draft["id"], action="submitted").count()
     assert draft["state"] == "draft" and draft["due_date"] is None
     assert first["state"] == second["state"] == "submitted"
-    assert first["due_date"] == second["due_date"] == workdays.add_workdays(workdays.today(), 3).isoformat()
+    assert first["due_date"] == second["due_date"] == calendar.add_workdays(calendar.today(), 3).isoformat()
     assert submissions == 1
 
 
@@ -77,7 +77,7 @@ def test_only_conditional_datasets_take_requests(condition, message):
 
 
 def test_bad_fields_are_reported_one_by_one_in_chinese_and_english(setting):
-    today = workdays.today()
+    today = calendar.today()
     bad = {
         "purpose": "",
         "credit_code": "91330600MA2BC0JX1Y",

@@ -26,8 +26,8 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
 
-from ckanext.govdata import workdays
-from ckanext.govdata.access.model import AccessGrant, AccessLog, utcnow
+from ckanext.govdata import calendar
+from ckanext.govdata.access.model import AccessGrant, AccessLog
 
 UNCONDITIONAL = "unconditional"
 CONDITIONAL = "conditional"
@@ -181,13 +181,13 @@ class Viewer:
         return bool(organization_id) and organization_id in self.staff_orgs()
 
     def grants(self, package_id: str, on: dt.date | None = None) -> list[AccessGrant]:
-        """The user's grants on the dataset valid on ``on`` (today, Beijing time).
+        """The user's grants on the dataset valid on ``on`` (today, local time).
 
         All of the user's valid grants are read at once: a search page asks for twenty datasets.
         """
         if self.user is None:
             return []
-        day = on or workdays.today()
+        day = on or calendar.today()
         if day not in self._grants:
             valid: dict[str, list[AccessGrant]] = {}
             query = (
@@ -390,7 +390,7 @@ def log_access(viewer: Viewer, access: Access, package_id: str, resource_id: str
         channel=channel,
         amount=amount,
         unit=unit,
-        created=utcnow(),
+        created=calendar.utcnow(),
     )
     engine = _log_engine(model.meta.engine.url.render_as_string(hide_password=False))
     with engine.connect() as connection:

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 import click
 from ckan import model
 
-from ckanext.govdata import workdays
+from ckanext.govdata import calendar
 
 
 def _site_context() -> dict[str, object]:
@@ -30,11 +30,11 @@ def remind(today: dt.datetime | None) -> None:
 
 
 @govdata_access.group("calendar")
-def calendar() -> None:
+def calendar_commands() -> None:
     """The working-day calendar: chinese-calendar plus staff overrides."""
 
 
-@calendar.command("import")
+@calendar_commands.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def calendar_import(path: str) -> None:
     """Import a year's schedule from CSV (date,is_workday,note) or YAML.
@@ -42,50 +42,51 @@ def calendar_import(path: str) -> None:
     Dates may be ranges, e.g. ``2027-10-01..2027-10-07,false,国庆节``.
     """
     try:
-        count = workdays.import_schedule(path)
-    except workdays.ScheduleError as error:
+        count = calendar.import_schedule(path)
+        model.Session.commit()
+    except calendar.ScheduleError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{count} days imported")
 
 
-@calendar.command("set")
+@calendar_commands.command("set")
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.option("--workday/--holiday", required=True, help="Whether the day is a working day.")
 @click.option("--note", default=None, help="Why (e.g. 国庆节调休).")
 def calendar_set(day: dt.datetime, workday: bool, note: str | None) -> None:
     """Mark one day as a working day or a holiday."""
-    workdays.set_override(day.date(), workday, note)
+    calendar.set_override(day.date(), workday, note)
     model.Session.commit()
     click.echo(f"{day.date().isoformat()}: {'workday' if workday else 'holiday'}")
 
 
-@calendar.command("unset")
+@calendar_commands.command("unset")
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
 def calendar_unset(day: dt.datetime) -> None:
     """Forget the override of one day (the package or Monday–Friday applies again)."""
-    removed = workdays.remove_override(day.date())
+    removed = calendar.remove_override(day.date())
     model.Session.commit()
     click.echo("removed" if removed else "no override for that day")
 
 
-@calendar.command("status")
+@calendar_commands.command("status")
 @click.argument("years", nargs=-1, type=int)
 def calendar_status(years: tuple[int, ...]) -> None:
     """Say for each year whether its holidays are known or guessed (Monday–Friday)."""
-    this_year = workdays.today().year
+    this_year = calendar.today().year
     for year in years or (this_year, this_year + 1):
-        if workdays.package_knows(year):
+        if calendar.package_knows(year):
             source = "chinese-calendar"
-        elif year in workdays.overridden_years():
+        elif year in calendar.overridden_years():
             source = "overrides"
         else:
             source = "UNKNOWN: Monday-Friday fallback, import the State Council schedule"
         click.echo(f"{year}: {source}")
 
 
-@calendar.command("list")
+@calendar_commands.command("list")
 @click.option("--year", type=int, help="Only this year's overrides.")
 def calendar_list(year: int | None) -> None:
     """List the overrides."""
-    for row in workdays.list_overrides(year):
+    for row in calendar.list_overrides(year):
         click.echo(f"{row['day']}\t{'workday' if row['is_workday'] else 'holiday'}\t{row['note']}")

@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
-from ckanext.govdata import open_condition, workdays
+from ckanext.govdata import calendar, open_condition
 from ckanext.govdata.access import labels
 
 
@@ -44,6 +44,6 @@ def all_helpers() -> dict[str, Any]:
         "govdata_access_may_apply": open_condition.may_apply,
         "govdata_access_user_grants": govdata_access_user_grants,
         "govdata_access_is_reviewer": govdata_access_is_reviewer,
-        "govdata_calendar_missing_years": workdays.missing_schedule_years,
+        "govdata_calendar_missing_years": calendar.missing_schedule_years,
         "resource_view_get_fields": resource_view_get_fields,
     }

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 
 from ckan import model
 
-from ckanext.govdata import open_condition, workdays
-from ckanext.govdata.access.model import AccessGrant, utcnow
+from ckanext.govdata import calendar, open_condition
+from ckanext.govdata.access.model import AccessGrant
+from ckanext.govdata.calendar import utcnow
 
 Pair = tuple[str, str]  # (user id, package id)
 
@@ -35,7 +36,7 @@ def sync(source: str, wanted: Iterable[Pair], starts_on: dt.date, expires_on: dt
     period); current grants of pairs no longer wanted are revoked with ``reason_ended``.
     The caller commits.
     """
-    today = workdays.today()
+    today = calendar.today()
     wanted_pairs = set(wanted)
     period_lasts = expires_on >= max(today, starts_on)
     grants = model.Session.query(AccessGrant).filter(AccessGrant.source == source).with_for_update().all()
@@ -70,6 +71,6 @@ def sync(source: str, wanted: Iterable[Pair], starts_on: dt.date, expires_on: dt
 
 def current(source: str) -> list[AccessGrant]:
     """The grants of ``source`` not revoked nor expired (started or still to start), newest first."""
-    today = workdays.today()
+    today = calendar.today()
     query = model.Session.query(AccessGrant).filter(AccessGrant.source == source).order_by(AccessGrant.created.desc())
     return [grant for grant in query if _active(grant, today)]

@@ -1,8 +1,9 @@
-"""Tables of conditional opening: requests, their history, grants, access log, notices, calendar.
+"""Tables of conditional opening: requests, their history, grants, access log, notices.
 
-Created by the alembic migrations in ``migration/govdata_access``; everything else reaches
-them through the actions in ``logic/action.py`` (and ``open_condition`` / ``workdays``, which
-read grants and calendar overrides on every data access).
+Created by the alembic migrations in ``migration/govdata_access`` (which also create the
+calendar's ``govdata_workday_override``, modelled in ``calendar.model``); everything else reaches
+them through the actions in ``logic/action.py`` (and ``open_condition``, which reads grants on
+every data access).
 """
 from __future__ import annotations
 
@@ -15,10 +16,7 @@ from ckan.model.types import make_uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-
-def utcnow() -> dt.datetime:
-    """Naive UTC, as CKAN's own tables store timestamps."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+from ckanext.govdata.calendar import utcnow
 
 
 class AccessRequest(BaseModel):
@@ -140,13 +138,3 @@ class AccessNotice(BaseModel):
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
     read_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
 
-
-class WorkdayOverride(BaseModel):
-    """A day whose working/non-working status staff set by hand (next year's State Council schedule)."""
-
-    __tablename__ = "govdata_workday_override"
-
-    day: Mapped[dt.date] = mapped_column(sa.Date, primary_key=True)
-    is_workday: Mapped[bool] = mapped_column(sa.Boolean)
-    note: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    modified: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)

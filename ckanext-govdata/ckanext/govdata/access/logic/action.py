@@ -21,7 +21,7 @@ from ckan import model
 from ckan.lib import mailer
 from ckan.types import Action, Context, DataDict
 
-from ckanext.govdata import open_condition, spreadsheets, workdays
+from ckanext.govdata import calendar, open_condition, spreadsheets
 from ckanext.govdata.access import attachments as attachment_store
 from ckanext.govdata.access import labels
 from ckanext.govdata.access.logic import schema
@@ -32,8 +32,8 @@ from ckanext.govdata.access.model import (
     AccessNotice,
     AccessRequest,
     AccessRequestEvent,
-    utcnow,
 )
+from ckanext.govdata.calendar import utcnow
 from ckanext.govdata.open_condition import Viewer
 
 log = logging.getLogger(__name__)
@@ -102,8 +102,8 @@ def _platform_holds_data(package: model.Package, resource_ids: list[str]) -> boo
 def _working_days_taken(request: AccessRequest, today: dt.date) -> int | None:
     if request.submitted_at is None:
         return None
-    end = workdays.local_date(request.decided_at) if request.decided_at else today
-    return workdays.workdays_between(workdays.local_date(request.submitted_at), end)
+    end = calendar.local_date(request.decided_at) if request.decided_at else today
+    return calendar.workdays_between(calendar.local_date(request.submitted_at), end)
 
 
 def _timeliness(request: AccessRequest, today: dt.date) -> str | None:
@@ -111,7 +111,7 @@ def _timeliness(request: AccessRequest, today: dt.date) -> str | None:
     if request.due_date is None:
         return None
     if request.state in DECIDED_STATES and request.decided_at is not None:
-        return "on_time" if workdays.local_date(request.decided_at) <= request.due_date else "overdue"
+        return "on_time" if calendar.local_date(request.decided_at) <= request.due_date else "overdue"
     if request.state in PENDING_STATES:
         return "overdue" if today > request.due_date else "on_time"
     return None
@@ -132,13 +132,13 @@ def _event_dict(event: AccessRequestEvent, submitted_on: dt.date | None) -> dict
         "note": event.note,
         "created": event.created.isoformat(),
         "working_days": (
-            workdays.workdays_between(submitted_on, workdays.local_date(event.created)) if submitted_on else None
+            calendar.workdays_between(submitted_on, calendar.local_date(event.created)) if submitted_on else None
         ),
     }
 
 
 def _grant_dict(grant: AccessGrant, today: dt.date | None = None) -> dict[str, Any]:
-    today = today or workdays.today()
+    today = today or calendar.today()
     if grant.revoked_at is not None:
         status = "revoked"
     elif grant.expires_on < today:
@@ -170,7 +170,7 @@ def _grant_dict(grant: AccessGrant, today: dt.date | None = None) -> dict[str, A
 
 
 def _request_dict(request: AccessRequest, detail: bool = False) -> dict[str, Any]:
-    today = workdays.today()
+    today = calendar.today()
     package = model.Package.get(request.package_id)
     organization = model.Group.get(request.organization_id) if request.organization_id else None
     resources = {r.id: r.name for r in package.resources} if package else {}
@@ -223,7 +223,7 @@ def _request_dict(request: AccessRequest, detail: bool = False) -> dict[str, Any
             .all()
         )
         first_submission = next((e.created for e in events if e.action == "submitted"), None)
-        submitted_on = workdays.local_date(first_submission) if first_submission else None
+        submitted_on = calendar.local_date(first_submission) if first_submission else None
         result["events"] = [_event_dict(event, submitted_on) for event in events]
         grant = model.Session.query(AccessGrant).filter(AccessGrant.request_id == request.id).one_or_none()
         result["grant"] = _grant_dict(grant, today) if grant else None
@@ -352,7 +352,7 @@ def _check_content(data: dict[str, Any], package: model.Package, uploads: list[A
     errors: dict[str, list[str]] = {}
     if data["applicant_type"] == "organisation" and not data.get("credit_code"):
         _put(errors, "credit_code", _error("credit_code", "{field} is required for an organisation"))
-    if data["period_start"] < workdays.today():
+    if data["period_start"] < calendar.today():
         _put(errors, "period_start", _error("period_start", "{field} must not be in the past"))
     max_days = tk.config.get("ckanext.govdata.access.max_grant_days")
     if data["period_end"] < data["period_start"]:
@@ -460,7 +460,7 @@ def _submit(request: AccessRequest, actor_id: str) -> None:
     request.submitted_at = utcnow()
     request.platform_holds_data = _platform_holds_data(package, list(request.resource_ids or []))
     request.limit_days = _limit_days(request.platform_holds_data)
-    request.due_date = workdays.add_workdays(workdays.today(), request.limit_days)
+    request.due_date = calendar.add_workdays(calendar.today(), request.limit_days)
     request.decided_at = None
     request.decision_reason = None
     _record(request, "submitted", actor_id, from_state)
@@ -590,14 +590,13 @@ def _filtered(query: Any, data: dict[str, Any]) -> Any:
         package = model.Package.get(data["package_id"])
         query = query.filter(AccessRequest.package_id == (package.id if package else data["package_id"]))
     if tk.asbool(data.get("overdue") or False):
-        query = query.filter(AccessRequest.state.in_(PENDING_STATES), AccessRequest.due_date < workdays.today())
-    # Periods are Beijing dates; stored times are UTC.
+        query = query.filter(AccessRequest.state.in_(PENDING_STATES), AccessRequest.due_date < calendar.today())
+    # Periods are local dates; stored times are UTC.
     if data.get("date_from"):
-        start = dt.datetime.combine(data["date_from"], dt.time(), workdays.CHINA).astimezone(dt.UTC)
-        query = query.filter(AccessRequest.submitted_at >= start.replace(tzinfo=None))
+        query = query.filter(AccessRequest.submitted_at >= calendar.day_starts_at(data["date_from"]))
     if data.get("date_to"):
-        end = dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time(), workdays.CHINA)
-        query = query.filter(AccessRequest.submitted_at < end.astimezone(dt.UTC).replace(tzinfo=None))
+        end = calendar.day_starts_at(data["date_to"] + dt.timedelta(days=1))
+        query = query.filter(AccessRequest.submitted_at < end)
     return query
 
 
@@ -707,7 +706,7 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict
         raise tk.ValidationError({"package_id": [_error(
             "package_id", "This dataset is no longer conditional; its requests cannot be approved"
         )]})
-    today = workdays.today()
+    today = calendar.today()
     starts_on = max(today, request.period_start)
     expires_on = min(request.period_end, data.get("expires_on") or request.period_end)
     if expires_on < starts_on:
@@ -771,7 +770,7 @@ def govdata_access_grant_list(context: Context, data_dict: DataDict) -> list[dic
     if data.get("package_id"):
         package = model.Package.get(data["package_id"])
         query = query.filter(AccessGrant.package_id == (package.id if package else data["package_id"]))
-    today = workdays.today()
+    today = calendar.today()
     if not data.get("include_inactive"):
         query = query.filter(AccessGrant.revoked_at.is_(None), AccessGrant.expires_on >= today)
     return [_grant_dict(grant, today) for grant in query.order_by(AccessGrant.created.desc())]
@@ -804,8 +803,7 @@ def govdata_access_grant_revoke(context: Context, data_dict: DataDict) -> dict[s
 def _local_time(value: str | None) -> str:
     if not value:
         return ""
-    moment = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC).astimezone(workdays.CHINA)
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return calendar.local_minute(dt.datetime.fromisoformat(value))
 
 
 def _ledger_cell(key: str, value: Any) -> Any:
@@ -878,7 +876,7 @@ def govdata_access_ledger_export(context: Context, data_dict: DataDict) -> dict[
         else "text/csv; charset=utf-8"
     )
     return {
-        "filename": f"access-ledger-{workdays.today().isoformat()}.{file_format}",
+        "filename": f"access-ledger-{calendar.today().isoformat()}.{file_format}",
         "mimetype": mimetype,
         "count": len(requests),
         "content_base64": base64.b64encode(content).decode("ascii"),
@@ -939,7 +937,7 @@ def govdata_access_reminders_send(context: Context, data_dict: DataDict) -> dict
     """
     data = _validate(data_dict, schema.reminders_schema(), context)
     tk.check_access("govdata_access_reminders_send", context, data)
-    today = data.get("today") or workdays.today()
+    today = data.get("today") or calendar.today()
     lead = tk.config.get("ckanext.govdata.access.remind_days_before")
     sent = {"due_soon": 0, "overdue": 0, "mails": 0}
     pending = model.Session.query(AccessRequest).filter(AccessRequest.state.in_(PENDING_STATES)).all()
@@ -948,7 +946,7 @@ def govdata_access_reminders_send(context: Context, data_dict: DataDict) -> dict
             continue
         if today > request.due_date:
             kind = "overdue"
-        elif workdays.workdays_between(today, request.due_date) <= lead:
+        elif calendar.workdays_between(today, request.due_date) <= lead:
             kind = "due_soon"
         else:
             continue
@@ -982,23 +980,23 @@ def govdata_workday_calendar_show(context: Context, data_dict: DataDict) -> dict
     """
     data = _validate(data_dict, schema.calendar_show_schema(), context)
     tk.check_access("govdata_workday_calendar_show", context, data)
-    year = data.get("year") or workdays.today().year
-    overrides = workdays.list_overrides(year)
-    if workdays.package_knows(year):
+    year = data.get("year") or calendar.today().year
+    overrides = calendar.list_overrides(year)
+    if calendar.package_knows(year):
         source = "package"
     elif overrides:
         source = "overrides"
     else:
         source = "fallback"
     return {"year": year, "known": source != "fallback", "source": source, "overrides": overrides,
-            "missing_years": workdays.missing_schedule_years()}
+            "missing_years": calendar.missing_schedule_years()}
 
 
 def govdata_workday_override_set(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Mark one day as a working day or not (调休, a holiday the package does not know yet)."""
     data = _validate(data_dict, schema.override_set_schema(), context)
     tk.check_access("govdata_workday_override_set", context, data)
-    workdays.set_override(data["day"], data["is_workday"], data.get("note"))
+    calendar.set_override(data["day"], data["is_workday"], data.get("note"))
     _commit()
     return {"day": data["day"].isoformat(), "is_workday": data["is_workday"], "note": data.get("note") or ""}
 
@@ -1006,7 +1004,7 @@ def govdata_workday_override_set(context: Context, data_dict: DataDict) -> dict[
 def govdata_workday_override_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
     data = _validate(data_dict, schema.override_delete_schema(), context)
     tk.check_access("govdata_workday_override_delete", context, data)
-    removed = workdays.remove_override(data["day"])
+    removed = calendar.remove_override(data["day"])
     _commit()
     return {"day": data["day"].isoformat(), "removed": removed}
 
@@ -1025,14 +1023,16 @@ def govdata_workday_schedule_import(context: Context, data_dict: DataDict) -> di
     tk.check_access("govdata_workday_schedule_import", context, {})
     upload = uploads[0]
     try:
-        content = upload.stream.read(workdays.MAX_SCHEDULE_BYTES + 1)
-        if len(content) > workdays.MAX_SCHEDULE_BYTES:
-            raise workdays.ScheduleError(f"{upload.filename}: larger than {workdays.MAX_SCHEDULE_BYTES} bytes")
+        content = upload.stream.read(calendar.MAX_SCHEDULE_BYTES + 1)
+        if len(content) > calendar.MAX_SCHEDULE_BYTES:
+            raise calendar.ScheduleError(f"{upload.filename}: larger than {calendar.MAX_SCHEDULE_BYTES} bytes")
         text = content.decode("utf-8-sig")
-        days = workdays.parse_schedule(text, workdays.schedule_format(upload.filename or ""), upload.filename or "")
-    except (UnicodeDecodeError, workdays.ScheduleError) as error:
+        days = calendar.parse_schedule(text, calendar.schedule_format(upload.filename or ""), upload.filename or "")
+    except (UnicodeDecodeError, calendar.ScheduleError) as error:
         raise tk.ValidationError({"upload": [_error("upload", "{field} cannot be read: {reason}", reason=error)]})
-    return {"imported": workdays.save_schedule(days)}
+    imported = calendar.save_schedule(days)
+    _commit()
+    return {"imported": imported}
 
 
 def all_actions() -> dict[str, Action]:

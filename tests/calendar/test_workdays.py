@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from ckan import model
 
-from ckanext.govdata import workdays
+from ckanext.govdata import calendar
 
 pytestmark = pytest.mark.usefixtures("clean_db", "with_plugins")
 
@@ -16,11 +16,11 @@ D = dt.date
 def test_national_day_2026_follows_the_state_council_schedule_in_chinese_calendar():
     # chinese-calendar 1.11.0: Mid-autumn Sep 25–27, National Day Oct 1–7, adjusted
     # workdays Sunday Sep 20 and Saturday Oct 10; Thursday Oct 8 is an ordinary workday.
-    assert [workdays.is_workday(D(2026, 10, day)) for day in range(1, 12)] == [
+    assert [calendar.is_workday(D(2026, 10, day)) for day in range(1, 12)] == [
         False, False, False, False, False, False, False, True, True, True, False,
     ]
-    assert workdays.is_workday(D(2026, 9, 20))
-    assert not workdays.is_workday(D(2026, 9, 25))
+    assert calendar.is_workday(D(2026, 9, 20))
+    assert not calendar.is_workday(D(2026, 9, 25))
 
 
 @pytest.mark.parametrize(
@@ -34,21 +34,21 @@ def test_national_day_2026_follows_the_state_council_schedule_in_chinese_calenda
     ],
 )
 def test_deadlines_count_working_days_after_the_start(start, count, due):
-    assert workdays.add_workdays(start, count) == due
+    assert calendar.add_workdays(start, count) == due
 
 
 def test_working_days_between_two_dates_across_the_holiday():
-    assert workdays.workdays_between(D(2026, 9, 30), D(2026, 10, 9)) == 2
-    assert workdays.workdays_between(D(2026, 9, 30), D(2026, 9, 30)) == 0
-    assert workdays.workdays_between(D(2026, 9, 28), D(2026, 10, 12)) == 6
+    assert calendar.workdays_between(D(2026, 9, 30), D(2026, 10, 9)) == 2
+    assert calendar.workdays_between(D(2026, 9, 30), D(2026, 9, 30)) == 0
+    assert calendar.workdays_between(D(2026, 9, 28), D(2026, 10, 12)) == 6
 
 
 def test_2027_falls_back_to_monday_to_friday_and_says_so():
-    assert not workdays.package_knows(2027)
-    assert not workdays.schedule_known(2027)
+    assert not calendar.package_knows(2027)
+    assert not calendar.schedule_known(2027)
     # Friday Oct 1 2027 (National Day) still counts until the schedule is imported.
-    assert workdays.add_workdays(D(2027, 9, 30), 1) == D(2027, 10, 1)
-    assert workdays.add_workdays(D(2027, 10, 1), 1) == D(2027, 10, 4)
+    assert calendar.add_workdays(D(2027, 9, 30), 1) == D(2027, 10, 1)
+    assert calendar.add_workdays(D(2027, 10, 1), 1) == D(2027, 10, 4)
 
 
 def test_an_imported_2027_schedule_governs_deadlines(tmp_path):
@@ -61,22 +61,23 @@ def test_an_imported_2027_schedule_governs_deadlines(tmp_path):
         encoding="utf-8",
     )
 
-    imported = workdays.import_schedule(str(schedule))
+    imported = calendar.import_schedule(str(schedule))
+    model.Session.commit()
 
     assert imported == 9
-    assert workdays.schedule_known(2027)
-    assert workdays.is_workday(D(2027, 9, 26)) and not workdays.is_workday(D(2027, 10, 4))
-    assert workdays.add_workdays(D(2027, 9, 30), 1) == D(2027, 10, 8)
-    assert workdays.add_workdays(D(2027, 9, 30), 2) == D(2027, 10, 9)
+    assert calendar.schedule_known(2027)
+    assert calendar.is_workday(D(2027, 9, 26)) and not calendar.is_workday(D(2027, 10, 4))
+    assert calendar.add_workdays(D(2027, 9, 30), 1) == D(2027, 10, 8)
+    assert calendar.add_workdays(D(2027, 9, 30), 2) == D(2027, 10, 9)
 
 
 def test_an_override_corrects_a_day_the_package_knows():
-    workdays.set_override(D(2026, 11, 30), False, "临时调整")
+    calendar.set_override(D(2026, 11, 30), False, "临时调整")
     model.Session.commit()
 
-    assert not workdays.is_workday(D(2026, 11, 30))
-    assert workdays.add_workdays(D(2026, 11, 27), 1) == D(2026, 12, 1)
-    assert workdays.remove_override(D(2026, 11, 30))
+    assert not calendar.is_workday(D(2026, 11, 30))
+    assert calendar.add_workdays(D(2026, 11, 27), 1) == D(2026, 12, 1)
+    assert calendar.remove_override(D(2026, 11, 30))
 
 
 def test_a_yaml_schedule_is_read_too(tmp_path):
@@ -84,7 +85,7 @@ def test_a_yaml_schedule_is_read_too(tmp_path):
     schedule.write_text("- {date: 2027-02-06..2027-02-12, is_workday: false, note: 春节}\n"
                         "- {date: 2027-02-14, is_workday: true}\n", encoding="utf-8")
 
-    days = workdays.read_schedule(str(schedule))
+    days = calendar.read_schedule(str(schedule))
 
     assert len(days) == 8 and days[D(2027, 2, 14)] == (True, None)
 
@@ -102,6 +103,6 @@ def test_a_bad_schedule_file_is_refused_naming_the_problem_and_saves_nothing(tmp
     schedule = tmp_path / "bad.csv"
     schedule.write_text(content, encoding="utf-8")
 
-    with pytest.raises(workdays.ScheduleError, match=where.split()[0]):
-        workdays.import_schedule(str(schedule))
-    assert workdays.list_overrides() == []
+    with pytest.raises(calendar.ScheduleError, match=where.split()[0]):
+        calendar.import_schedule(str(schedule))
+    assert calendar.list_overrides() == []

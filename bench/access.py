@@ -64,8 +64,8 @@ def _world() -> dict[str, Any]:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.govdata.access.model import AccessGrant
     from ckanext.govdata.calendar import workdays
+    from ckanext.govdata.grants import AccessGrant
 
     reset_database()
     site = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"], "ignore_auth": True}

@@ -136,8 +136,8 @@ def grant(user_id: str, package_id: str, **overrides: Any) -> dict[str, Any]:
 
     from ckan import model
 
-    from ckanext.govdata.access.model import AccessGrant
     from ckanext.govdata.calendar import workdays
+    from ckanext.govdata.grants import AccessGrant
 
     today = workdays.today()
     values: dict[str, Any] = {

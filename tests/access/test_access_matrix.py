@@ -551,7 +551,7 @@ def test_sql_joining_an_open_and_a_restricted_table_is_refused(app):
 
 
 def test_grantees_reads_are_logged_with_their_amount(app):
-    from ckanext.govdata.access.model import AccessLog
+    from ckanext.govdata.grants import AccessLog
 
     dataset = factories.conditional_dataset(factories.department()["id"])
     upload = next(r for r in dataset["resources"] if r.get("url_type") == "upload")

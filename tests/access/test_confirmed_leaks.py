@@ -55,7 +55,7 @@ def tables() -> dict[str, Any]:
     {"resource_id": "{restricted}", "id": "{restricted}"},
 ])
 def test_a_row_filtered_grantee_gets_only_the_subjects_rows_however_the_table_is_named(app, tables, spelling):
-    from ckanext.govdata.access.model import AccessLog
+    from ckanext.govdata.grants import AccessLog
 
     params = {key: value.format(**{k: tables[k]["id"] for k in ("public", "restricted")}) for key, value in spelling.items()}
 

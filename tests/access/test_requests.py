@@ -12,7 +12,8 @@ from ckan.tests.helpers import call_action
 from werkzeug.datastructures import FileStorage
 
 from ckanext.govdata import calendar
-from ckanext.govdata.access.model import AccessGrant, AccessRequestEvent
+from ckanext.govdata.access.model import AccessRequestEvent
+from ckanext.govdata.grants import AccessGrant
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")

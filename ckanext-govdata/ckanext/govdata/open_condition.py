@@ -26,8 +26,8 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
 
-from ckanext.govdata import calendar
-from ckanext.govdata.access.model import AccessGrant, AccessLog
+from ckanext.govdata import calendar, grants, request_scope
+from ckanext.govdata.grants import AccessGrant, AccessLog
 
 UNCONDITIONAL = "unconditional"
 CONDITIONAL = "conditional"
@@ -127,15 +127,7 @@ class Viewer:
     def for_user(cls, user: model.User | None) -> Viewer:
         """One viewer per user and web request: a download asks several times (guard,
         resource_show, package_show), and roles and grants are looked up once."""
-        from flask import g, has_app_context
-
-        if not has_app_context():
-            return cls(user)
-        viewers = g.setdefault("govdata_viewers", {})
-        key = user.id if user is not None else None
-        if key not in viewers:
-            viewers[key] = cls(user)
-        return viewers[key]
+        return request_scope.remember(request_scope.VIEWERS, user.id if user is not None else None, lambda: cls(user))
 
     @classmethod
     def from_context(cls, context: Context) -> Viewer:
@@ -143,7 +135,7 @@ class Viewer:
         if not isinstance(user, model.User):
             user = model.User.get(context["user"]) if context.get("user") else None
         # Internal calls outside any web request (CLI, jobs) that skip auth read whole dicts.
-        if bool(context.get("ignore_auth")) and user is None and not _in_request():
+        if bool(context.get("ignore_auth")) and user is None and not request_scope.in_request():
             return cls(None, system=True)
         return cls.for_user(user)
 
@@ -189,33 +181,8 @@ class Viewer:
             return []
         day = on or calendar.today()
         if day not in self._grants:
-            valid: dict[str, list[AccessGrant]] = {}
-            query = (
-                model.Session.query(AccessGrant)
-                .filter(AccessGrant.user_id == self.user.id)
-                .filter(AccessGrant.revoked_at.is_(None))
-                .filter(AccessGrant.starts_on <= day)
-                .filter(AccessGrant.expires_on >= day)
-                .order_by(AccessGrant.created)
-            )
-            for grant in query:
-                valid.setdefault(grant.package_id, []).append(grant)
-            self._grants[day] = valid
+            self._grants[day] = grants.valid_by_package(self.user.id, day)
         return self._grants[day].get(package_id, [])
-
-
-def forget_viewers() -> None:
-    """Drop the request's cached roles and grants after they changed (a decision, a revocation)."""
-    from flask import g, has_app_context
-
-    if has_app_context():
-        g.pop("govdata_viewers", None)
-
-
-def _in_request() -> bool:
-    from flask import has_request_context
-
-    return has_request_context()
 
 
 def _covering_grant(

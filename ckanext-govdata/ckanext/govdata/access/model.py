@@ -1,4 +1,4 @@
-"""Tables of conditional opening: requests, their history, grants, access log, notices.
+"""Tables of conditional opening: requests, their history, notices (grants: ``ckanext.govdata.grants``).
 
 Created by the alembic migrations in ``migration/govdata_access`` (which also create the
 calendar's ``govdata_workday_override``, modelled in ``calendar.model``); everything else reaches
@@ -75,53 +75,6 @@ class AccessRequestEvent(BaseModel):
     to_state: Mapped[str | None] = mapped_column(sa.UnicodeText)
     note: Mapped[str | None] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
-
-
-class AccessGrant(BaseModel):
-    """Permission for one user to get the data of (some resources of) one dataset."""
-
-    __tablename__ = "govdata_access_grant"
-    __table_args__ = (
-        sa.Index("govdata_access_grant_user_package_idx", "user_id", "package_id"),
-        sa.Index("govdata_access_grant_source_idx", "source"),
-    )
-
-    id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=make_uuid)
-    request_id: Mapped[str | None] = mapped_column(
-        sa.UnicodeText, sa.ForeignKey("govdata_access_request.id"), unique=True
-    )
-    user_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("user.id"))
-    package_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("package.id"))
-    # Empty means every resource of the dataset.
-    resource_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
-    # {"column": ..., "value": ...}: only the data subject's rows (数据主体授权使用).
-    row_filter: Mapped[dict[str, str] | None] = mapped_column(JSONB)
-    starts_on: Mapped[dt.date] = mapped_column(sa.Date)
-    expires_on: Mapped[dt.date] = mapped_column(sa.Date)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
-    revoked_by: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    revoke_reason: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    # Grants not made by deciding a request say who issued them for what: ``source`` is a key
-    # the issuer finds them by (``contest-team:<id>``), ``note`` what people are shown.
-    source: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    note: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
-
-
-class AccessLog(BaseModel):
-    """One access to conditional data by a grantee: who, what, when, how much."""
-
-    __tablename__ = "govdata_access_log"
-
-    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=True)
-    user_id: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
-    grant_id: Mapped[str | None] = mapped_column(sa.UnicodeText, index=True)
-    package_id: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
-    resource_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    channel: Mapped[str] = mapped_column(sa.UnicodeText)
-    amount: Mapped[int | None] = mapped_column(sa.BigInteger)
-    unit: Mapped[str] = mapped_column(sa.UnicodeText)
-    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, index=True)
 
 
 class AccessNotice(BaseModel):

@@ -71,7 +71,7 @@ def sync_team(contest: Contest, team: ContestTeam, package_ids: list[str] | None
     """
     if not grants_enabled():
         return
-    from ckanext.govdata.access import issued
+    from ckanext.govdata.grants import issued
 
     offered = conditional_ids(contest) if package_ids is None else package_ids
     wanted = [(user_id, package_id) for user_id in _account_ids(team) for package_id in offered]
@@ -98,7 +98,7 @@ def team_grants(team_id: str) -> list[dict[str, Any]]:
     """The team's current grants, one line per dataset, for its members' page."""
     if not grants_enabled():
         return []
-    from ckanext.govdata.access import issued
+    from ckanext.govdata.grants import issued
 
     lines: dict[str, dict[str, Any]] = {}
     for grant in issued.current(source(team_id)):

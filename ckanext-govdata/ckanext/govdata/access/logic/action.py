@@ -21,19 +21,18 @@ from ckan import model
 from ckan.lib import mailer
 from ckan.types import Action, Context, DataDict
 
-from ckanext.govdata import calendar, open_condition, spreadsheets
+from ckanext.govdata import calendar, grants, open_condition, request_scope, spreadsheets
 from ckanext.govdata.access import attachments as attachment_store
 from ckanext.govdata.access import labels
 from ckanext.govdata.access.logic import schema
 from ckanext.govdata.access.logic.schema import _error
 from ckanext.govdata.access.model import (
-    AccessGrant,
-    AccessLog,
     AccessNotice,
     AccessRequest,
     AccessRequestEvent,
 )
 from ckanext.govdata.calendar import utcnow
+from ckanext.govdata.grants import AccessGrant, AccessLog
 from ckanext.govdata.open_condition import Viewer
 
 log = logging.getLogger(__name__)
@@ -137,38 +136,6 @@ def _event_dict(event: AccessRequestEvent, submitted_on: dt.date | None) -> dict
     }
 
 
-def _grant_dict(grant: AccessGrant, today: dt.date | None = None) -> dict[str, Any]:
-    today = today or calendar.today()
-    if grant.revoked_at is not None:
-        status = "revoked"
-    elif grant.expires_on < today:
-        status = "expired"
-    elif grant.starts_on > today:
-        status = "pending"
-    else:
-        status = "active"
-    package = model.Package.get(grant.package_id)
-    return {
-        "id": grant.id,
-        "request_id": grant.request_id,
-        "user_id": grant.user_id,
-        "user_name": _user_name(grant.user_id),
-        "package_id": grant.package_id,
-        "package_name": package.name if package else None,
-        "package_title": package.title if package else None,
-        "resource_ids": list(grant.resource_ids or []),
-        "row_filter": grant.row_filter,
-        "starts_on": grant.starts_on.isoformat(),
-        "expires_on": grant.expires_on.isoformat(),
-        "revoked_at": _isoformat(grant.revoked_at),
-        "revoked_by": _user_name(grant.revoked_by),
-        "revoke_reason": grant.revoke_reason,
-        "source": grant.source,
-        "note": grant.note,
-        "status": status,
-    }
-
-
 def _request_dict(request: AccessRequest, detail: bool = False) -> dict[str, Any]:
     today = calendar.today()
     package = model.Package.get(request.package_id)
@@ -225,8 +192,8 @@ def _request_dict(request: AccessRequest, detail: bool = False) -> dict[str, Any
         first_submission = next((e.created for e in events if e.action == "submitted"), None)
         submitted_on = calendar.local_date(first_submission) if first_submission else None
         result["events"] = [_event_dict(event, submitted_on) for event in events]
-        grant = model.Session.query(AccessGrant).filter(AccessGrant.request_id == request.id).one_or_none()
-        result["grant"] = _grant_dict(grant, today) if grant else None
+        grant = grants.of_request(request.id)
+        result["grant"] = grants.grant_dict(grant, today) if grant else None
         result["reads"] = _reads(grant.id) if grant else []
     return result
 
@@ -634,6 +601,26 @@ def govdata_access_request_list(context: Context, data_dict: DataDict) -> dict[s
     return {"count": count, "results": [_request_dict(row) for row in rows]}
 
 
+@tk.side_effect_free
+def govdata_access_request_counts(context: Context, data_dict: DataDict) -> dict[str, int]:
+    """How many requests are in each state: all of them, or one department's.
+
+    :param organization_id: the department (id or name); default every request
+    :returns: ``{state: count}``, states without requests left out
+    """
+    data = _validate(data_dict, schema.request_counts_schema(), context)
+    if data.get("organization_id"):
+        organization = model.Group.get(data["organization_id"])
+        if organization is None or not organization.is_organization:
+            raise tk.ObjectNotFound(_error("organization_id", "{field} not found: {value}", value=data["organization_id"]))
+        data["organization_id"] = organization.id
+    tk.check_access("govdata_access_request_counts", context, data)
+    query = model.Session.query(AccessRequest.state, sa.func.count()).group_by(AccessRequest.state)
+    if data.get("organization_id"):
+        query = query.filter(AccessRequest.organization_id == data["organization_id"])
+    return {state: int(count) for state, count in query}
+
+
 def govdata_access_request_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Submit a draft or a returned request; submitting a submitted request changes nothing."""
     data = _validate(data_dict, schema.request_id_schema(), context)
@@ -729,7 +716,7 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict
     _record(request, APPROVED, actor, from_state, data.get("reason"))
     _notify([request.user_id], request, APPROVED)
     _commit()
-    open_condition.forget_viewers()
+    request_scope.forget(request_scope.VIEWERS)
     return _request_dict(request, detail=True)
 
 
@@ -771,9 +758,11 @@ def govdata_access_grant_list(context: Context, data_dict: DataDict) -> list[dic
         package = model.Package.get(data["package_id"])
         query = query.filter(AccessGrant.package_id == (package.id if package else data["package_id"]))
     today = calendar.today()
-    if not data.get("include_inactive"):
-        query = query.filter(AccessGrant.revoked_at.is_(None), AccessGrant.expires_on >= today)
-    return [_grant_dict(grant, today) for grant in query.order_by(AccessGrant.created.desc())]
+    listed = query.order_by(AccessGrant.created.desc())
+    return [
+        grants.grant_dict(grant, today) for grant in listed
+        if data.get("include_inactive") or grants.in_force(grant, today)
+    ]
 
 
 def govdata_access_grant_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -785,7 +774,7 @@ def govdata_access_grant_revoke(context: Context, data_dict: DataDict) -> dict[s
     tk.check_access("govdata_access_grant_revoke", context, {"id": grant.id})
     if grant.revoked_at is not None:
         model.Session.rollback()
-        return _grant_dict(grant)
+        return grants.grant_dict(grant)
     actor = _viewer(context).user_id
     grant.revoked_at = utcnow()
     grant.revoked_by = actor
@@ -794,8 +783,8 @@ def govdata_access_grant_revoke(context: Context, data_dict: DataDict) -> dict[s
         request = _get_request(grant.request_id)
         _record(request, "revoked", actor, request.state, data["reason"])
     _commit()
-    open_condition.forget_viewers()
-    return _grant_dict(grant)
+    request_scope.forget(request_scope.VIEWERS)
+    return grants.grant_dict(grant)
 
 
 # --- ledger (台账) ----------------------------------------------------------------------------
@@ -1041,6 +1030,7 @@ def all_actions() -> dict[str, Action]:
         "govdata_access_request_update": govdata_access_request_update,
         "govdata_access_request_show": govdata_access_request_show,
         "govdata_access_request_list": govdata_access_request_list,
+        "govdata_access_request_counts": govdata_access_request_counts,
         "govdata_access_request_submit": govdata_access_request_submit,
         "govdata_access_request_review": govdata_access_request_review,
         "govdata_access_request_decide": govdata_access_request_decide,

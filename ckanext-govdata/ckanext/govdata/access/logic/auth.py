@@ -162,6 +162,25 @@ def govdata_access_request_show(context: Context, data_dict: DataDict) -> AuthRe
     return _refuse(bilingual("Not authorised to see this request"))
 
 
+def govdata_access_request_counts(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins for every department; a department's members for their own."""
+    viewer = Viewer.from_context(context)
+    organization_id = (data_dict or {}).get("organization_id")
+    if viewer.sysadmin or (organization_id and viewer.user is not None and _member_of(viewer.user.id, organization_id)):
+        return {"success": True}
+    return _refuse(bilingual("Only the department's members may count its requests"))
+
+
+def _member_of(user_id: str, organization_id: str) -> bool:
+    """Any capacity: members see their department's figures on the monitoring page."""
+    return (
+        model.Session.query(model.Member.id)
+        .filter(model.Member.group_id == organization_id, model.Member.table_name == "user")
+        .filter(model.Member.table_id == user_id, model.Member.state == "active")
+        .first()
+    ) is not None
+
+
 def govdata_access_request_update(context: Context, data_dict: DataDict) -> AuthResult:
     return _is_applicant(context, data_dict)
 
@@ -190,7 +209,7 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> Auth
 
 
 def govdata_access_grant_revoke(context: Context, data_dict: DataDict) -> AuthResult:
-    from ckanext.govdata.access.model import AccessGrant
+    from ckanext.govdata.grants import AccessGrant
 
     grant = model.Session.get(AccessGrant, (data_dict or {}).get("id") or "")
     package = model.Package.get(grant.package_id) if grant is not None else None
@@ -244,6 +263,7 @@ def all_auth_functions() -> dict[str, AuthFunction]:
         "govdata_access_request_update": govdata_access_request_update,
         "govdata_access_request_show": govdata_access_request_show,
         "govdata_access_request_list": govdata_access_request_list,
+        "govdata_access_request_counts": govdata_access_request_counts,
         "govdata_access_request_submit": govdata_access_request_submit,
         "govdata_access_request_review": govdata_access_request_review,
         "govdata_access_request_decide": govdata_access_request_decide,

@@ -303,6 +303,11 @@ def request_list_schema(ignore_missing, unicode_safe) -> Schema:
 
 
 @validator_args
+def request_counts_schema(ignore_missing, unicode_safe) -> Schema:
+    return {"organization_id": [ignore_missing, unicode_safe]}
+
+
+@validator_args
 def ledger_export_schema(ignore_missing) -> Schema:
     schema = request_list_schema()
     schema.pop("scope")

@@ -16,15 +16,11 @@ from collections.abc import Iterable
 
 from ckan import model
 
-from ckanext.govdata import calendar, open_condition
-from ckanext.govdata.access.model import AccessGrant
-from ckanext.govdata.calendar import utcnow
+from ckanext.govdata import calendar, request_scope
+from ckanext.govdata.grants.model import AccessGrant
+from ckanext.govdata.grants.validity import in_force
 
 Pair = tuple[str, str]  # (user id, package id)
-
-
-def _active(grant: AccessGrant, today: dt.date) -> bool:
-    return grant.revoked_at is None and grant.expires_on >= today
 
 
 def sync(source: str, wanted: Iterable[Pair], starts_on: dt.date, expires_on: dt.date, note: str,
@@ -32,8 +28,8 @@ def sync(source: str, wanted: Iterable[Pair], starts_on: dt.date, expires_on: dt
     """Make the grants of ``source`` cover exactly ``wanted`` from ``starts_on`` to ``expires_on``.
 
     Pairs wanted and not covered get a grant while the period lasts (unless a person revoked
-    theirs); current grants of wanted pairs take the new end, which may end them (a shortened
-    period); current grants of pairs no longer wanted are revoked with ``reason_ended``.
+    theirs); grants in force of wanted pairs take the new end, which may end them (a shortened
+    period); grants in force of pairs no longer wanted are revoked with ``reason_ended``.
     The caller commits.
     """
     today = calendar.today()
@@ -45,7 +41,7 @@ def sync(source: str, wanted: Iterable[Pair], starts_on: dt.date, expires_on: dt
         by_pair.setdefault((grant.user_id, grant.package_id), []).append(grant)
     for pair in sorted(wanted_pairs):
         existing = by_pair.get(pair, [])
-        active = [grant for grant in existing if _active(grant, today)]
+        active = [grant for grant in existing if in_force(grant, today)]
         if any(grant.revoked_at is not None and grant.revoked_by for grant in existing):
             continue
         if active:
@@ -58,19 +54,20 @@ def sync(source: str, wanted: Iterable[Pair], starts_on: dt.date, expires_on: dt
         user_id, package_id = pair
         model.Session.add(AccessGrant(
             user_id=user_id, package_id=package_id, resource_ids=[], row_filter=None,
-            starts_on=max(today, starts_on), expires_on=expires_on, source=source, note=note, created=utcnow(),
+            starts_on=max(today, starts_on), expires_on=expires_on, source=source, note=note,
+            created=calendar.utcnow(),
         ))
     for pair, existing in by_pair.items():
         if pair in wanted_pairs:
             continue
         for grant in existing:
-            if _active(grant, today):
-                grant.revoked_at, grant.revoke_reason = utcnow(), reason_ended
-    open_condition.forget_viewers()
+            if in_force(grant, today):
+                grant.revoked_at, grant.revoke_reason = calendar.utcnow(), reason_ended
+    request_scope.forget(request_scope.VIEWERS)
 
 
 def current(source: str) -> list[AccessGrant]:
-    """The grants of ``source`` not revoked nor expired (started or still to start), newest first."""
+    """The grants of ``source`` in force (started or still to start), newest first."""
     today = calendar.today()
     query = model.Session.query(AccessGrant).filter(AccessGrant.source == source).order_by(AccessGrant.created.desc())
-    return [grant for grant in query if _active(grant, today)]
+    return [grant for grant in query if in_force(grant, today)]

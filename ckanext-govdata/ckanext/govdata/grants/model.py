@@ -1,0 +1,63 @@
+"""Access grants and the log of their use.
+
+The tables ``govdata_access_grant`` and ``govdata_access_log`` are created by the
+``govdata_access`` migrations; a grant made by deciding a request points to it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from ckan.model.base import BaseModel
+from ckan.model.types import make_uuid
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ckanext.govdata.calendar import utcnow
+
+
+class AccessGrant(BaseModel):
+    """Permission for one user to get the data of (some resources of) one dataset."""
+
+    __tablename__ = "govdata_access_grant"
+    __table_args__ = (
+        sa.Index("govdata_access_grant_user_package_idx", "user_id", "package_id"),
+        sa.Index("govdata_access_grant_source_idx", "source"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=make_uuid)
+    request_id: Mapped[str | None] = mapped_column(
+        sa.UnicodeText, sa.ForeignKey("govdata_access_request.id"), unique=True
+    )
+    user_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("user.id"))
+    package_id: Mapped[str] = mapped_column(sa.UnicodeText, sa.ForeignKey("package.id"))
+    # Empty means every resource of the dataset.
+    resource_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    # {"column": ..., "value": ...}: only the data subject's rows (数据主体授权使用).
+    row_filter: Mapped[dict[str, str] | None] = mapped_column(JSONB)
+    starts_on: Mapped[dt.date] = mapped_column(sa.Date)
+    expires_on: Mapped[dt.date] = mapped_column(sa.Date)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+    revoked_by: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    revoke_reason: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    # Grants not made by deciding a request say who issued them for what: ``source`` is a key
+    # the issuer finds them by (``contest-team:<id>``), ``note`` what people are shown.
+    source: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    note: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
+
+
+class AccessLog(BaseModel):
+    """One access to conditional data by a grantee: who, what, when, how much."""
+
+    __tablename__ = "govdata_access_log"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
+    grant_id: Mapped[str | None] = mapped_column(sa.UnicodeText, index=True)
+    package_id: Mapped[str] = mapped_column(sa.UnicodeText, index=True)
+    resource_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    channel: Mapped[str] = mapped_column(sa.UnicodeText)
+    amount: Mapped[int | None] = mapped_column(sa.BigInteger)
+    unit: Mapped[str] = mapped_column(sa.UnicodeText)
+    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, index=True)

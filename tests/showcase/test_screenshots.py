@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import os
 
 import ckan.plugins.toolkit as tk
 import pytest
@@ -40,10 +39,10 @@ def test_a_screenshot_is_stored_clean_with_a_thumbnail():
     first, second = created["screenshots"]
     assert (first["width"], first["height"], first["format"]) == (1280, 720, "PNG")
     assert (second["width"], second["height"], second["format"]) == (900, 1600, "JPEG")
-    with Image.open(images.path(first["thumbnail"])) as thumbnail:
+    with Image.open(images.open(first["thumbnail"])) as thumbnail:
         assert thumbnail.format == "JPEG"
         assert thumbnail.size == (480, 270)
-    with Image.open(images.path(first["file"])) as original:
+    with Image.open(images.open(first["file"])) as original:
         assert original.size == (1280, 720)
 
 
@@ -81,11 +80,11 @@ def test_a_truncated_image_is_refused():
 
 
 def test_one_bad_image_leaves_nothing_behind():
-    before = set(os.listdir(images.storage_dir()))
+    before = set(images.STORE.backend().scan())
 
     _refusal([factories.image_upload(), factories.image_upload(10, 10)])
 
-    assert set(os.listdir(images.storage_dir())) == before
+    assert set(images.STORE.backend().scan()) == before
 
 
 def test_too_many_screenshots_are_refused(ckan_config, monkeypatch):
@@ -122,7 +121,7 @@ def test_screenshots_are_removed_by_name_and_cannot_be_forged():
     )
 
     assert [shot["file"] for shot in updated["screenshots"]] == [kept["file"]]
-    assert images.path(gone["file"]) is None
+    assert images.open(gone["file"]) is None
     assert forged["screenshots"] == updated["screenshots"]
     with pytest.raises(tk.ValidationError):
         call_action("govdata_showcase_update", _as(author), id=created["id"], screenshot_remove="nope.png")

@@ -1,30 +1,27 @@
 """Attachments of requests (authorisations, licences): checked, stored privately, served to few.
 
 They hold identity documents, so they are not put where CKAN's generic uploader puts images
-(served to anyone under ``/uploads``) but in ``<ckan.storage_path>/govdata_access/<request>``
-and served by the request page to the applicant and the request's reviewers only.
+(served to anyone under ``/uploads``) but in their own storage, ``govdata_access`` (see
+:mod:`ckanext.govdata.storage`), under ``<request id>/<attachment id>.<ext>``, and served by the
+request page to the applicant, the request's reviewers and sysadmins only.
 """
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
-from typing import Any
+from typing import IO, Any
 
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
-from ckanext.govdata import documents
+from ckanext.govdata import documents, storage
 from ckanext.govdata.access.logic.schema import _error
 
 uploads = documents.uploads
+STORE = storage.Store("govdata_access")
 
 
-def _root() -> str:
-    base = tk.config.get("ckan.storage_path")
-    if not base:
-        raise tk.ValidationError({"attachments": [_error("attachments", "File storage is not configured")]})
-    return os.path.join(base, "govdata_access")
+def _unavailable() -> tk.ValidationError:
+    return tk.ValidationError({"attachments": [_error("attachments", "File storage is not configured")]})
 
 
 def check(upload: FileStorage) -> dict[str, Any]:
@@ -39,20 +36,26 @@ def check(upload: FileStorage) -> dict[str, Any]:
         raise tk.ValidationError({"attachments": [_error("attachments", rejected.msgid, **rejected.params)]}) from None
 
 
+def _key(request_id: str, attachment_id: str, extension: str) -> str:
+    return f"{request_id}/{attachment_id}.{extension}"
+
+
 def store(request_id: str, upload: FileStorage, checked: dict[str, Any]) -> dict[str, Any]:
-    """Write a checked upload under the request's directory; returns what the request records."""
+    """Write a checked upload with the request's files; returns what the request records."""
     attachment_id = uuid.uuid4().hex
-    directory = os.path.join(_root(), request_id)
-    os.makedirs(directory, exist_ok=True)
-    upload.save(os.path.join(directory, f"{attachment_id}.{checked['extension']}"))
+    try:
+        STORE.put(_key(request_id, attachment_id, checked["extension"]), upload)
+    except storage.StorageUnavailable:
+        raise _unavailable() from None
     return {"id": attachment_id, "name": checked["name"], "size": checked["size"], "mimetype": checked["mimetype"]}
 
 
-def path(request_id: str, attachment: dict[str, Any]) -> str:
+def open(request_id: str, attachment: dict[str, Any]) -> IO[bytes] | None:
+    """The attachment's content to read, or None when its file is missing."""
     extension = attachment["name"].rsplit(".", 1)[-1].lower()
-    return os.path.join(_root(), request_id, f"{attachment['id']}.{extension}")
+    return STORE.open(_key(request_id, attachment["id"], extension))
 
 
 def remove_all(request_id: str) -> None:
     """Drop the files of a request that was not saved."""
-    shutil.rmtree(os.path.join(_root(), request_id), ignore_errors=True)
+    STORE.delete_under(request_id)

@@ -315,7 +315,8 @@ def attachment(request_id: str, attachment_id: str) -> Any:
     if found is None:
         return tk.abort(404, tk._("Attachment not found"))
     return send_file(
-        attachment_store.path(request_id, found), mimetype=found["mimetype"], as_attachment=True,
+        attachment_store.open(request_id, found) or tk.abort(404, tk._("Attachment not found")),
+        mimetype=found["mimetype"], as_attachment=True,
         download_name=found["name"],
     )
 

@@ -2,21 +2,22 @@
 
 Every image is decoded with Pillow and written out again, so what is served is a clean bitmap of
 an allowed format, without the uploader's metadata (EXIF positions) or anything smuggled after
-the image data. Files live under ``<ckan.storage_path>/govdata_showcase/`` with generated names;
-views serve them only to people who may see what they illustrate.
+the image data. Files are kept in the ``govdata_showcase`` storage (see
+:mod:`ckanext.govdata.storage`) under generated names; views serve them only to people who may see
+what they illustrate.
 """
 from __future__ import annotations
 
 import dataclasses
 import io
-import os
 import re
 import uuid
-from typing import Any
+from typing import IO, Any
 
 import ckan.plugins.toolkit as tk
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ckanext.govdata import documents, storage
 from ckanext.govdata.messages import bilingual
 
 # Pillow format -> file extension and media type of the stored original.
@@ -28,6 +29,7 @@ FORMATS = {
 THUMBNAIL_FORMAT = "JPEG"
 FILE_NAME = re.compile(r"^[0-9a-f]{32}(\.thumb)?\.(png|jpg|webp)$")
 MEDIA_TYPES = {extension: media_type for extension, media_type in FORMATS.values()}
+STORE = storage.Store("govdata_showcase")
 
 
 class ImageRejected(ValueError):
@@ -51,20 +53,7 @@ def _limit(name: str) -> int:
     return int(tk.config.get(f"ckanext.govdata.showcase.{name}"))
 
 
-def storage_dir() -> str:
-    path = os.path.join(tk.config.get("ckan.storage_path") or "", "govdata_showcase")
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
-def is_upload(value: Any) -> bool:
-    """A file part of a form or API request (werkzeug's FileStorage or anything alike)."""
-    return hasattr(value, "stream") and hasattr(value, "filename") and bool(value.filename)
-
-
-def uploads(value: Any) -> list[Any]:
-    items = value if isinstance(value, list) else [value]
-    return [item for item in items if is_upload(item)]
+uploads = documents.uploads
 
 
 def _read(upload: Any) -> bytes:
@@ -161,20 +150,19 @@ def store(upload: Any) -> StoredImage:
         format=image_format,
         size=len(original),
     )
-    directory = storage_dir()
-    with open(os.path.join(directory, stored.file), "wb") as out:
-        out.write(original)
-    with open(os.path.join(directory, stored.thumbnail), "wb") as out:
-        out.write(_thumbnail(image))
+    try:
+        STORE.put(stored.file, original)
+        STORE.put(stored.thumbnail, _thumbnail(image))
+    except storage.StorageUnavailable:
+        raise ImageRejected(bilingual("File storage is not configured")) from None
     return stored
 
 
-def path(file_name: str) -> str | None:
-    """Where a stored image is, or None for a name we never generated."""
+def open(file_name: str) -> IO[bytes] | None:
+    """A stored image to read, or None for a name we never generated or a missing file."""
     if not FILE_NAME.match(file_name or ""):
         return None
-    full = os.path.join(storage_dir(), file_name)
-    return full if os.path.isfile(full) else None
+    return STORE.open(file_name)
 
 
 def media_type(file_name: str) -> str:
@@ -183,6 +171,5 @@ def media_type(file_name: str) -> str:
 
 def delete(image: dict[str, Any]) -> None:
     for name in (image.get("file"), image.get("thumbnail")):
-        full = path(name or "")
-        if full:
-            os.remove(full)
+        if FILE_NAME.match(name or ""):
+            STORE.delete(name)

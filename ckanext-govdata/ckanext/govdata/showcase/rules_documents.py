@@ -1,32 +1,26 @@
 """A contest's rules document (参赛规则): checked like any upload, kept with the contest, public.
 
-Stored as ``<ckan.storage_path>/govdata_contest/<contest id>/<random>.<ext>`` and served by
-``/contest/<name>/rules`` under the name it was uploaded with.
+Stored in the ``govdata_contest`` storage (see :mod:`ckanext.govdata.storage`) as
+``<contest id>/<random>.<ext>`` and served by ``/contest/<name>/rules`` under the name it was
+uploaded with.
 """
 from __future__ import annotations
 
-import os
 import uuid
-from typing import Any
+from typing import IO, Any
 
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
-from ckanext.govdata import documents
+from ckanext.govdata import documents, storage
 from ckanext.govdata.messages import bilingual
 
 FIELD = "rules_upload"
+STORE = storage.Store("govdata_contest")
 
 
 def _error(msgid: str, **params: Any) -> tk.ValidationError:
     return tk.ValidationError({FIELD: [bilingual(msgid, field=("参赛规则文件", "Rules document"), **params)]})
-
-
-def _root() -> str:
-    base = tk.config.get("ckan.storage_path")
-    if not base:
-        raise _error("File storage is not configured")
-    return os.path.join(base, "govdata_contest")
 
 
 def upload_of(data_dict: dict[str, Any]) -> FileStorage | None:
@@ -45,10 +39,12 @@ def check(upload: FileStorage) -> dict[str, Any]:
         raise _error(rejected.msgid, **rejected.params) from None
 
 
+def _key(contest_id: str, document: dict[str, Any]) -> str:
+    return f"{contest_id}/{document['id']}.{document['extension']}"
+
+
 def store(contest_id: str, upload: FileStorage, checked: dict[str, Any]) -> dict[str, Any]:
     """Write a checked upload; returns what the contest records."""
-    directory = os.path.join(_root(), contest_id)
-    os.makedirs(directory, exist_ok=True)
     document = {
         "id": uuid.uuid4().hex,
         "name": checked["name"],
@@ -56,17 +52,18 @@ def store(contest_id: str, upload: FileStorage, checked: dict[str, Any]) -> dict
         "mimetype": checked["mimetype"],
         "extension": checked["extension"],
     }
-    upload.save(path(contest_id, document))
+    try:
+        STORE.put(_key(contest_id, document), upload)
+    except storage.StorageUnavailable:
+        raise _error("File storage is not configured") from None
     return document
 
 
-def path(contest_id: str, document: dict[str, Any]) -> str:
-    return os.path.join(_root(), contest_id, f"{document['id']}.{document['extension']}")
+def open(contest_id: str, document: dict[str, Any]) -> IO[bytes] | None:
+    """The document's content to read, or None when its file is missing."""
+    return STORE.open(_key(contest_id, document))
 
 
 def delete(contest_id: str, document: dict[str, Any] | None) -> None:
     if document:
-        try:
-            os.remove(path(contest_id, document))
-        except FileNotFoundError:
-            pass
+        STORE.delete(_key(contest_id, document))

@@ -143,7 +143,7 @@ def screenshot(id: str, file_name: str) -> Response:
     """A screenshot or its thumbnail, for whoever may see the showcase."""
     current = _showcase_or_abort(id)
     names = {name for shot in current.get("screenshots") or [] for name in (shot.get("file"), shot.get("thumbnail"))}
-    full = images.path(file_name) if file_name in names else None
+    full = images.open(file_name) if file_name in names else None
     if full is None:
         return tk.abort(404, tk._("Image not found"))
     response = send_file(full, mimetype=images.media_type(file_name), max_age=3600)
@@ -242,7 +242,7 @@ def scenario_edit(name: str) -> Any:
 def scenario_image(name: str, file_name: str) -> Response:
     current = _scenario_or_abort(name)
     image = current.get("image") or {}
-    full = images.path(file_name) if file_name in (image.get("file"), image.get("thumbnail")) else None
+    full = images.open(file_name) if file_name in (image.get("file"), image.get("thumbnail")) else None
     if full is None:
         return tk.abort(404, tk._("Image not found"))
     response = send_file(full, mimetype=images.media_type(file_name), max_age=3600)
@@ -317,7 +317,7 @@ def rules(name: str) -> Response:
     if not document:
         return tk.abort(404, tk._("This contest has no rules document"))
     response = send_file(
-        rules_documents.path(contest_object.id, document),
+        rules_documents.open(contest_object.id, document) or tk.abort(404, tk._("This contest has no rules document")),
         mimetype=document["mimetype"],
         download_name=document["name"],
         as_attachment=document["extension"] != "pdf",

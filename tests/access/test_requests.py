@@ -288,7 +288,7 @@ def test_a_request_is_acted_on_only_in_the_right_state(setting):
 
 
 def test_an_approval_that_fails_half_way_leaves_nothing_behind(setting, monkeypatch):
-    from ckanext.govdata.access.logic import action
+    from ckanext.govdata.access import notify
 
     request = factories.access_request(setting["applicant"], setting["dataset"]["id"])
     call_action("govdata_access_request_review", _as(factories.sysadmin()), id=request["id"], outcome="pass")
@@ -296,7 +296,7 @@ def test_an_approval_that_fails_half_way_leaves_nothing_behind(setting, monkeypa
     def broken_notice(*args, **kwargs):
         raise RuntimeError("notice store down")
 
-    monkeypatch.setattr(action, "_notify", broken_notice)
+    monkeypatch.setattr(notify, "notify", broken_notice)
     with pytest.raises(RuntimeError):
         call_action("govdata_access_request_decide", _as(setting["reviewer"]), id=request["id"], decision="approve")
     model.Session.rollback()

@@ -2,7 +2,7 @@
 
 Created by the alembic migrations in ``migration/govdata_access`` (which also create the
 calendar's ``govdata_workday_override``, modelled in ``calendar.model``); everything else reaches
-them through the actions in ``logic/action.py`` (and ``open_condition``, which reads grants on
+them through the actions in ``logic/`` (and ``open_condition``, which reads grants on
 every data access).
 """
 from __future__ import annotations

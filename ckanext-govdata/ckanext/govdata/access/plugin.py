@@ -7,15 +7,15 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.govdata import open_condition
-from ckanext.govdata.access import cli, helpers, views
-from ckanext.govdata.access.logic import action, auth, enforcement, resource_ids
+from ckanext.govdata.access import cli, helpers, logic, views
+from ckanext.govdata.access.logic import resource_ids
 
 
 @tk.blanket.config_declarations
+@tk.blanket.actions(logic.all_actions)
+@tk.blanket.auth_functions(logic.all_auth_functions)
 class GovdataAccessPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
-    p.implements(p.IActions)
-    p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
     p.implements(p.IClick)
     p.implements(p.ITemplateHelpers)
@@ -25,14 +25,6 @@ class GovdataAccessPlugin(p.SingletonPlugin):
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         resource_ids.install_flush_guard()
-
-    # IActions
-    def get_actions(self) -> dict[str, Any]:
-        return {**enforcement.all_chained_actions(), **resource_ids.chained_actions(), **action.all_actions()}
-
-    # IAuthFunctions
-    def get_auth_functions(self) -> dict[str, Any]:
-        return auth.all_auth_functions()
 
     # IBlueprint
     def get_blueprint(self) -> list[Any]:

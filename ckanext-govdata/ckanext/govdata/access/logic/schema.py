@@ -332,35 +332,3 @@ def grant_revoke_schema(ignore_missing, unicode_safe) -> Schema:
 @validator_args
 def reminders_schema(ignore_missing) -> Schema:
     return {"today": [ignore_missing, iso_date]}
-
-
-def year(key, data, errors, context):
-    value = data.get(key)
-    if _empty(value):
-        return
-    try:
-        data[key] = int(str(value))
-    except ValueError:
-        data[key] = None
-    if data[key] is None or not 2000 <= data[key] <= 2100:
-        errors[key].append(_error(key[-1], "{field} must be a year between 2000 and 2100: {value}", value=value))
-        raise StopOnError
-
-
-@validator_args
-def calendar_show_schema(ignore_missing) -> Schema:
-    return {"year": [ignore_missing, year]}
-
-
-@validator_args
-def override_set_schema(ignore_missing, unicode_safe) -> Schema:
-    return {
-        "day": [required, iso_date],
-        "is_workday": [required, flag],
-        "note": [ignore_missing, unicode_safe, max_length(200)],
-    }
-
-
-@validator_args
-def override_delete_schema() -> Schema:
-    return {"day": [required, iso_date]}

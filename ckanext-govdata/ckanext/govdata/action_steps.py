@@ -2,16 +2,21 @@
 
 One user operation is one transaction: an action changes the session and calls ``finish``,
 which commits unless the caller deferred the commit (``context["defer_commit"]``, as CKAN
-core's actions do) to run several actions as one. Nothing commits or rolls back halfway; an
-exception leaves the rollback to the caller (CKAN's API and views roll back failed requests).
+core's actions do) to run several actions as one. Nothing commits or rolls back halfway: an
+action marked ``atomic`` that fails leaves nothing of what it wrote (unless the commit was
+deferred: the caller then owns the transaction and its rollback).
 """
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
+
+Result = TypeVar("Result")
 
 
 def validate(data_dict: DataDict, schema: dict[str, Any], context: Context) -> dict[str, Any]:
@@ -26,3 +31,18 @@ def finish(context: Context) -> None:
     """Commit the action's changes, unless the caller deferred the commit."""
     if not context.get("defer_commit"):
         model.Session.commit()
+
+
+def atomic(action: Callable[[Context, DataDict], Result]) -> Callable[[Context, DataDict], Result]:
+    """A failing ``action`` rolls back everything it wrote, unless its caller deferred the commit."""
+
+    @functools.wraps(action)
+    def run(context: Context, data_dict: DataDict) -> Result:
+        try:
+            return action(context, data_dict)
+        except Exception:
+            if not context.get("defer_commit"):
+                model.Session.rollback()
+            raise
+
+    return run

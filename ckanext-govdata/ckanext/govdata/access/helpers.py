@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
 from ckanext.govdata import calendar, open_condition
-from ckanext.govdata.access import labels
+from ckanext.govdata.access import labels, workflow
 
 
 def govdata_access_user_grants(package_id: str) -> list[dict[str, Any]]:
@@ -16,6 +16,16 @@ def govdata_access_user_grants(package_id: str) -> list[dict[str, Any]]:
         return []
     context = {"user": current_user.name, "auth_user_obj": current_user}
     return tk.get_action("govdata_access_grant_list")(context, {"scope": "mine", "package_id": package_id})
+
+
+def govdata_access_allowed_operations(access_request: dict[str, Any]) -> list[str]:
+    """What the signed-in user may do with a request now (the workflow table decides)."""
+    return workflow.allowed_operations(access_request, open_condition.Viewer.current())
+
+
+def govdata_access_filter_states() -> list[str]:
+    """The state filter of the review pages: all awaiting a decision, then each state reviewers see."""
+    return [",".join(workflow.PENDING_STATES), *(state for state in workflow.STATES if state != workflow.DRAFT)]
 
 
 def govdata_access_is_reviewer() -> bool:
@@ -44,6 +54,8 @@ def all_helpers() -> dict[str, Any]:
         "govdata_access_may_apply": open_condition.may_apply,
         "govdata_access_user_grants": govdata_access_user_grants,
         "govdata_access_is_reviewer": govdata_access_is_reviewer,
+        "govdata_access_allowed_operations": govdata_access_allowed_operations,
+        "govdata_access_filter_states": govdata_access_filter_states,
         "govdata_calendar_missing_years": calendar.missing_schedule_years,
         "resource_view_get_fields": resource_view_get_fields,
     }

@@ -9,11 +9,8 @@ from ckan import model
 from ckan.lib import mailer
 
 from ckanext.govdata import open_condition
-from ckanext.govdata.access import dictization, labels
+from ckanext.govdata.access import dictization, labels, workflow
 from ckanext.govdata.access.model import AccessNotice, AccessRequest
-from ckanext.govdata.access.workflow import (
-    SUBMITTED,
-)
 from ckanext.govdata.calendar import utcnow
 
 log = logging.getLogger(__name__)
@@ -53,8 +50,8 @@ def mail(user_ids: Iterable[str], request: AccessRequest, kind: str) -> int:
 
 
 def reviewer_ids(request: AccessRequest) -> list[str]:
-    """Who acts next: bureau staff (sysadmins) for the platform check, else the department."""
-    if request.state == SUBMITTED:
+    """Who acts next on the request as it stands: bureau staff (sysadmins), or the department."""
+    if workflow.acting_role(request.state) == workflow.BUREAU:
         rows = model.Session.query(model.User.id).filter(model.User.sysadmin.is_(True), model.User.state == "active")
     else:
         rows = (

@@ -17,6 +17,7 @@ from flask import Blueprint, request, send_file
 
 from ckanext.govdata import open_condition
 from ckanext.govdata.access import attachments as attachment_store
+from ckanext.govdata.access import workflow
 from ckanext.govdata.open_condition import Viewer
 
 access = Blueprint("govdata_access", __name__)
@@ -206,35 +207,21 @@ def review_queue() -> Any:
     return tk.render(
         "govdata_access/review_queue.html",
         {"listed": listed, "filters": filters, "notices": _action("govdata_access_notice_list"),
-         "sysadmin": viewer.sysadmin},
+         "sysadmin": viewer.sysadmin, "bulk_choices": workflow.bulk_choices(viewer)},
     )
 
 
-BULK_OPERATIONS = {
-    "pass": ("govdata_access_request_review", {"outcome": "pass"}),
-    "approve": ("govdata_access_request_decide", {"decision": "approve"}),
-    "reject": (None, {}),
-    "return": (None, {}),
-}
-
-
-def _bulk(request_ids: list[str], operation: str, reason: str) -> None:
-    """Apply one operation to each selected request; report how many succeeded and why others not."""
-    if operation not in BULK_OPERATIONS or not request_ids:
+def _bulk(request_ids: list[str], bulk: str, reason: str) -> None:
+    """Apply one choice to each selected request, as the operation its state allows (the workflow
+    table decides); report how many succeeded and why others not."""
+    if bulk not in workflow.BULK_OPERATIONS or not request_ids:
         tk.h.flash_error(tk._("Select requests and an action"))
         return
     done, failures = 0, []
     for request_id in request_ids:
         try:
-            state = _action("govdata_access_request_show", id=request_id)["state"]
-            name, extra = BULK_OPERATIONS[operation]
-            if name is None:
-                # Rejecting or returning is the platform's at the check and the department's after it.
-                if state == "submitted":
-                    name, extra = "govdata_access_request_review", {"outcome": operation}
-                else:
-                    name, extra = "govdata_access_request_decide", {"decision": operation}
-            _action(name, id=request_id, reason=reason, **extra)
+            operation = workflow.bulk_operation(bulk, _action("govdata_access_request_show", id=request_id)["state"])
+            _action(operation.action, id=request_id, reason=reason, **operation.params)
             done += 1
         except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as error:
             message = error.error_dict if isinstance(error, tk.ValidationError) else str(error)
@@ -260,35 +247,30 @@ def request_read(request_id: str) -> Any:
         "govdata_access/request_read.html",
         {
             "access_request": shown,
-            "is_applicant": shown["user_id"] == viewer.user_id,
-            "may_check": viewer.sysadmin and shown["state"] == "submitted",
-            "may_decide": shown["state"] == "department_review"
-            and (viewer.sysadmin or viewer.staff_of(shown["organization_id"])),
-            "may_revoke": bool(shown["grant"]) and shown["grant"]["status"] in ("active", "pending")
-            and (viewer.sysadmin or viewer.staff_of(shown["organization_id"])),
+            "is_applicant": workflow.holds_role(workflow.APPLICANT, shown, viewer),
         },
     )
+
+
+# The operations of the request page's forms (changing and submitting happen on the edit page).
+PAGE_OPERATIONS = tuple(name for name in workflow.OPERATIONS if name not in ("update", "submit"))
 
 
 @access.route("/access/request/<request_id>/act", methods=["POST"])
 @_login_required
 def request_act(request_id: str) -> Any:
     """One operation on a request from its page: withdraw, check, decide or revoke."""
-    operation = request.form.get("operation", "")
+    name = request.form.get("operation", "")
     reason = request.form.get("reason", "").strip()
     try:
-        if operation == "withdraw":
-            _action("govdata_access_request_withdraw", id=request_id, reason=reason)
-        elif operation in ("pass", "check_reject", "check_return"):
-            _action("govdata_access_request_review", id=request_id, outcome=operation.removeprefix("check_"),
-                    reason=reason)
-        elif operation in ("approve", "reject", "return"):
-            data = {"reason": reason}
-            if request.form.get("expires_on"):
-                data["expires_on"] = request.form["expires_on"]
-            _action("govdata_access_request_decide", id=request_id, decision=operation, **data)
-        elif operation == "revoke":
+        if name == workflow.REVOKE:
             _action("govdata_access_grant_revoke", id=request.form.get("grant_id", ""), reason=reason)
+        elif name in PAGE_OPERATIONS:
+            operation = workflow.OPERATIONS[name]
+            data = {"reason": reason}
+            if operation.name == "approve" and request.form.get("expires_on"):
+                data["expires_on"] = request.form["expires_on"]
+            _action(operation.action, id=request_id, **operation.params, **data)
         else:
             return tk.abort(400, tk._("Unknown operation"))
     except tk.NotAuthorized as error:

@@ -135,7 +135,26 @@ def allowed_operations(request: Mapping[str, Any], viewer: Viewer) -> list[str]:
     return allowed
 
 
-def bulk_operation(bulk: str, request: Mapping[str, Any], viewer: Viewer) -> Operation | None:
-    """The operation a bulk choice means for one request, if the viewer may do it now."""
-    allowed = allowed_operations(request, viewer)
-    return next((OPERATIONS[name] for name in BULK_OPERATIONS.get(bulk, ()) if name in allowed), None)
+def acting_role(state: str) -> str | None:
+    """Who moves a request on from ``state`` (other than the applicant), if anyone."""
+    return next(
+        (operation.role for operation in OPERATIONS.values() if state in operation.moves and operation.role != APPLICANT),
+        None,
+    )
+
+
+def role_of(action: str) -> str:
+    """Who performs the operations of ``action`` (each action's operations share one role)."""
+    return next(operation.role for operation in OPERATIONS.values() if operation.action == action)
+
+
+def bulk_operation(bulk: str, state: str) -> Operation:
+    """The operation a bulk choice means for a request in ``state`` (the action refuses the rest)."""
+    candidates = [OPERATIONS[name] for name in BULK_OPERATIONS[bulk]]
+    return next((operation for operation in candidates if state in operation.moves), candidates[-1])
+
+
+def bulk_choices(viewer: Viewer) -> list[str]:
+    """The bulk choices the review queue offers ``viewer``: those of a role they may hold."""
+    may_hold = {APPLICANT: True, BUREAU: viewer.sysadmin, DEPARTMENT: viewer.sysadmin or bool(viewer.staff_orgs())}
+    return [bulk for bulk, names in BULK_OPERATIONS.items() if any(may_hold[OPERATIONS[name].role] for name in names)]

@@ -9,6 +9,7 @@ from typing import Any
 from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.govdata.access import workflow
 from ckanext.govdata.access.model import AccessRequest
 from ckanext.govdata.grants import AccessGrant
 from ckanext.govdata.messages import bilingual
@@ -52,12 +53,20 @@ def govdata_access_grant_list(context: Context, data_dict: DataDict) -> AuthResu
     return _signed_in(context)
 
 
-def _is_applicant(context: Context, data_dict: DataDict) -> AuthResult:
+ROLE_REFUSALS = {
+    workflow.APPLICANT: "Only the applicant may do this",
+    workflow.BUREAU: "Only the data bureau's staff may check requests",
+    workflow.DEPARTMENT: "Only the department that holds the data may decide this request",
+}
+
+
+def _holds_role_for(action: str, context: Context, data_dict: DataDict) -> AuthResult:
+    """The role the workflow table gives the operations of ``action``, for this request."""
+    role = workflow.role_of(action)
     request = _request(data_dict)
-    viewer = Viewer.from_context(context)
-    if request is not None and viewer.user is not None and request.user_id == viewer.user.id:
+    if request is not None and workflow.holds_role(role, request, Viewer.from_context(context)):
         return {"success": True}
-    return _refuse(bilingual("Only the applicant may do this"))
+    return _refuse(bilingual(ROLE_REFUSALS[role]))
 
 
 def _is_reviewer(viewer: Viewer, organization_id: str | None) -> bool:
@@ -95,30 +104,25 @@ def _member_of(user_id: str, organization_id: str) -> bool:
 
 
 def govdata_access_request_update(context: Context, data_dict: DataDict) -> AuthResult:
-    return _is_applicant(context, data_dict)
+    return _holds_role_for("govdata_access_request_update", context, data_dict)
 
 
 def govdata_access_request_submit(context: Context, data_dict: DataDict) -> AuthResult:
-    return _is_applicant(context, data_dict)
+    return _holds_role_for("govdata_access_request_submit", context, data_dict)
 
 
 def govdata_access_request_withdraw(context: Context, data_dict: DataDict) -> AuthResult:
-    return _is_applicant(context, data_dict)
+    return _holds_role_for("govdata_access_request_withdraw", context, data_dict)
 
 
 def govdata_access_request_review(context: Context, data_dict: DataDict) -> AuthResult:
     """The platform check is the bureau's (sysadmins)."""
-    if Viewer.from_context(context).sysadmin:
-        return {"success": True}
-    return _refuse(bilingual("Only the data bureau's staff may check requests"))
+    return _holds_role_for("govdata_access_request_review", context, data_dict)
 
 
 def govdata_access_request_decide(context: Context, data_dict: DataDict) -> AuthResult:
     """Editors and admins of the department that holds the data (and sysadmins)."""
-    request = _request(data_dict)
-    if request is not None and _is_reviewer(Viewer.from_context(context), request.organization_id):
-        return {"success": True}
-    return _refuse(bilingual("Only the department that holds the data may decide this request"))
+    return _holds_role_for("govdata_access_request_decide", context, data_dict)
 
 
 def govdata_access_grant_revoke(context: Context, data_dict: DataDict) -> AuthResult:

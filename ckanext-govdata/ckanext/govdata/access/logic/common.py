@@ -1,4 +1,4 @@
-"""What the access actions share: the caller, a step in a request's history, the commit."""
+"""What the access actions share: the caller, and a step in a request's history."""
 from __future__ import annotations
 
 from ckan import model
@@ -11,14 +11,6 @@ from ckanext.govdata.open_condition import Viewer
 
 def viewer(context: Context) -> Viewer:
     return Viewer.from_context(context)
-
-
-def commit() -> None:
-    try:
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
 
 
 def record(request: AccessRequest, action: str, actor_id: str | None, from_state: str | None,

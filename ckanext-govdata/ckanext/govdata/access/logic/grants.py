@@ -40,6 +40,7 @@ def govdata_access_grant_list(context: Context, data_dict: DataDict) -> list[dic
     ]
 
 
+@action_steps.atomic
 def govdata_access_grant_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """End a grant before it expires (the reason goes into the request's history)."""
     data = action_steps.validate(data_dict, schema.grant_revoke_schema(), context)
@@ -48,7 +49,7 @@ def govdata_access_grant_revoke(context: Context, data_dict: DataDict) -> dict[s
         raise tk.ObjectNotFound(_error("id", "{field} not found: {value}", value=data["id"]))
     tk.check_access("govdata_access_grant_revoke", context, {"id": grant.id})
     if grant.revoked_at is not None:
-        model.Session.rollback()
+        action_steps.finish(context)
         return grants.grant_dict(grant)
     actor = common.viewer(context).user_id
     grant.revoked_at = utcnow()
@@ -57,6 +58,6 @@ def govdata_access_grant_revoke(context: Context, data_dict: DataDict) -> dict[s
     if grant.request_id:
         request = queries.get_request(grant.request_id)
         common.record(request, "revoked", actor, request.state, data["reason"])
-    common.commit()
+    action_steps.finish(context)
     request_scope.forget(request_scope.VIEWERS)
     return grants.grant_dict(grant)

@@ -43,6 +43,7 @@ def govdata_access_notice_list(context: Context, data_dict: DataDict) -> list[di
     return result
 
 
+@action_steps.atomic
 def govdata_access_notice_read(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Mark the caller's notices about one request as read."""
     data = action_steps.validate(data_dict, schema.request_id_schema(), context)
@@ -54,23 +55,26 @@ def govdata_access_notice_read(context: Context, data_dict: DataDict) -> dict[st
         .filter(AccessNotice.read_at.is_(None))
         .update({AccessNotice.read_at: utcnow()}, synchronize_session=False)
     )
-    common.commit()
+    action_steps.finish(context)
     return {"marked": marked}
 
 
+@action_steps.atomic
 def govdata_access_reminders_send(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Remind reviewers of requests due soon and of overdue ones (run daily by cron).
 
     Each request's reviewers get one ``due_soon`` reminder per stage ``remind_days_before``
-    working days before its deadline, and one ``overdue`` reminder once it has passed.
+    working days before its deadline, and one ``overdue`` reminder once it has passed. The
+    notices and history are one transaction; mail goes out once it is committed.
 
-    :param today: the day to act as (``YYYY-MM-DD``, default today in Beijing)
+    :param today: the day to act as (``YYYY-MM-DD``, default today, local time)
     """
     data = action_steps.validate(data_dict, schema.reminders_schema(), context)
     tk.check_access("govdata_access_reminders_send", context, data)
     today = data.get("today") or calendar.today()
     lead = tk.config.get("ckanext.govdata.access.remind_days_before")
     sent = {"due_soon": 0, "overdue": 0, "mails": 0}
+    mails: list[tuple[list[str], AccessRequest, str]] = []
     pending = model.Session.query(AccessRequest).filter(AccessRequest.state.in_(PENDING_STATES)).all()
     for request in pending:
         if request.due_date is None:
@@ -93,7 +97,9 @@ def govdata_access_reminders_send(context: Context, data_dict: DataDict) -> dict
         reviewers = notify.reviewer_ids(request)
         notify.notify(reviewers, request, kind)
         common.record(request, "reminded", None, request.state, note)
-        common.commit()
         sent[kind] += 1
+        mails.append((reviewers, request, kind))
+    action_steps.finish(context)
+    for reviewers, request, kind in mails:
         sent["mails"] += notify.mail(reviewers, request, kind)
     return sent

@@ -14,28 +14,23 @@ from ckan.types import Context, DataDict
 
 from ckanext.govdata import action_steps, calendar, open_condition, request_scope
 from ckanext.govdata.access import attachments as attachment_store
-from ckanext.govdata.access import dictization, notify, queries
+from ckanext.govdata.access import dictization, notify, queries, workflow
 from ckanext.govdata.access.logic import common, request_content, schema
 from ckanext.govdata.access.logic.schema import _error
 from ckanext.govdata.access.model import AccessRequest
-from ckanext.govdata.access.workflow import (
-    APPROVED,
-    DEPARTMENT_REVIEW,
-    DRAFT,
-    OPEN_STATES,
-    REJECTED,
-    RETURNED,
-    SUBMITTED,
-    WITHDRAWN,
-)
+from ckanext.govdata.access.workflow import APPROVED, DEPARTMENT_REVIEW, DRAFT, OPEN_STATES, REJECTED
 from ckanext.govdata.calendar import utcnow
 from ckanext.govdata.grants import AccessGrant
 
 
 def _submit(request: AccessRequest, actor_id: str) -> None:
+    """Submit (again), starting the deadline; a request submitted already stays as it is."""
+    next_state = workflow.transition(request, "submit")
+    if next_state is None:
+        return
     from_state = request.state
     package = model.Package.get(request.package_id)
-    request.state = SUBMITTED
+    request.state = next_state
     request.submitted_at = utcnow()
     request.platform_holds_data = request_content.platform_holds_data(package, list(request.resource_ids or []))
     request.limit_days = request_content.limit_days(request.platform_holds_data)
@@ -45,6 +40,7 @@ def _submit(request: AccessRequest, actor_id: str) -> None:
     common.record(request, "submitted", actor_id, from_state)
 
 
+@action_steps.atomic
 def govdata_access_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Apply for the data of a conditional dataset.
 
@@ -87,13 +83,12 @@ def govdata_access_request_create(context: Context, data_dict: DataDict) -> dict
     )
     if existing is not None:
         if existing.fingerprint != fingerprint:
-            model.Session.rollback()
             raise tk.ValidationError({"package_id": [_error(
                 "package_id", "You already have an open request for this dataset; change or withdraw it instead"
             )]})
-        if data.get("submit") and existing.state in (DRAFT, RETURNED):
+        if data.get("submit"):
             _submit(existing, viewer.user.id)
-        common.commit()
+        action_steps.finish(context)
         return dictization.request_dict(existing)
 
     request = AccessRequest(
@@ -108,14 +103,15 @@ def govdata_access_request_create(context: Context, data_dict: DataDict) -> dict
         request_content.store_uploads(request, uploads, checked)
         if data.get("submit"):
             _submit(request, viewer.user.id)
-        common.commit()
+        action_steps.finish(context)
     except Exception:
-        model.Session.rollback()
+        # The caller rolls the transaction back; the files are not part of it.
         attachment_store.remove_all(request.id)
         raise
     return dictization.request_dict(request)
 
 
+@action_steps.atomic
 def govdata_access_request_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Change a draft or a request returned for more information (same fields as create).
 
@@ -129,8 +125,7 @@ def govdata_access_request_update(context: Context, data_dict: DataDict) -> dict
     request_id = action_steps.validate({"id": data_dict.get("id")}, schema.request_id_schema(), context)["id"]
     request = queries.get_request(request_id, lock=True)
     tk.check_access("govdata_access_request_update", context, {"id": request.id})
-    if request.state not in (DRAFT, RETURNED):
-        raise tk.ValidationError({"state": [_error("state", "Only a draft or a returned request can be changed")]})
+    workflow.transition(request, "update")
     package = model.Package.get(request.package_id)
     if data["package_id"] not in (package.id, package.name):
         raise tk.ValidationError({"package_id": [_error("package_id", "{field} cannot be changed")]})
@@ -146,7 +141,7 @@ def govdata_access_request_update(context: Context, data_dict: DataDict) -> dict
     request_content.store_uploads(request, uploads, checked)
     if data.get("submit"):
         _submit(request, request.user_id)
-    common.commit()
+    action_steps.finish(context)
     return dictization.request_dict(request)
 
 
@@ -202,41 +197,37 @@ def govdata_access_request_counts(context: Context, data_dict: DataDict) -> dict
     return {state: int(count) for state, count in query}
 
 
+@action_steps.atomic
 def govdata_access_request_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Submit a draft or a returned request; submitting a submitted request changes nothing."""
     data = action_steps.validate(data_dict, schema.request_id_schema(), context)
     request = queries.get_request(data["id"], lock=True)
     tk.check_access("govdata_access_request_submit", context, {"id": request.id})
-    if request.state in (SUBMITTED, DEPARTMENT_REVIEW, APPROVED):
-        model.Session.rollback()
-        return dictization.request_dict(request)
-    if request.state not in (DRAFT, RETURNED):
-        raise tk.ValidationError({"state": [_error("state", "This request is closed and cannot be submitted")]})
-    request_content.dataset_for_request(context, request.package_id)
-    _submit(request, common.viewer(context).user_id or request.user_id)
-    common.commit()
+    if workflow.transition(request, "submit") is not None:
+        request_content.dataset_for_request(context, request.package_id)
+        _submit(request, common.viewer(context).user_id or request.user_id)
+    action_steps.finish(context)
     return dictization.request_dict(request)
 
 
+@action_steps.atomic
 def govdata_access_request_review(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The platform check by bureau staff: ``pass`` to the department, ``reject`` or ``return``."""
     data = action_steps.validate(data_dict, schema.request_review_schema(), context)
     request = queries.get_request(data["id"], lock=True)
     tk.check_access("govdata_access_request_review", context, {"id": request.id})
-    if request.state != SUBMITTED:
-        raise tk.ValidationError({"state": [_error("state", "This request is not waiting for the platform check")]})
-    if data["outcome"] != "pass" and not data.get("reason"):
+    next_state = workflow.transition(request, workflow.operation_for("govdata_access_request_review", data).name)
+    if next_state != DEPARTMENT_REVIEW and not data.get("reason"):
         raise tk.ValidationError({"reason": [_error("reason", "{field} is required")]})
     actor = common.viewer(context).user_id
     from_state = request.state
-    if data["outcome"] == "pass":
-        request.state = DEPARTMENT_REVIEW
+    if next_state == DEPARTMENT_REVIEW:
+        request.state = next_state
         common.record(request, "platform_passed", actor, from_state, data.get("reason"))
-        reviewers = notify.reviewer_ids(request)
-        notify.notify(reviewers, request, "to_review")
+        notify.notify(notify.reviewer_ids(request), request, "to_review")
     else:
-        _close(request, REJECTED if data["outcome"] == "reject" else RETURNED, actor, data["reason"])
-    common.commit()
+        _close(request, next_state, actor, data["reason"])
+    action_steps.finish(context)
     return dictization.request_dict(request)
 
 
@@ -251,6 +242,7 @@ def _close(request: AccessRequest, state: str, actor: str | None, reason: str | 
     notify.notify([request.user_id], request, state)
 
 
+@action_steps.atomic
 def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The department's decision: ``approve`` (creates the grant), ``reject`` or ``return``.
 
@@ -259,14 +251,13 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict
     data = action_steps.validate(data_dict, schema.request_decide_schema(), context)
     request = queries.get_request(data["id"], lock=True)
     tk.check_access("govdata_access_request_decide", context, {"id": request.id})
-    if request.state != DEPARTMENT_REVIEW:
-        raise tk.ValidationError({"state": [_error("state", "This request is not waiting for the department's decision")]})
+    next_state = workflow.transition(request, workflow.operation_for("govdata_access_request_decide", data).name)
     actor = common.viewer(context).user_id
-    if data["decision"] != "approve":
+    if next_state != APPROVED:
         if not data.get("reason"):
             raise tk.ValidationError({"reason": [_error("reason", "{field} is required")]})
-        _close(request, REJECTED if data["decision"] == "reject" else RETURNED, actor, data["reason"])
-        common.commit()
+        _close(request, next_state, actor, data["reason"])
+        action_steps.finish(context)
         return dictization.request_dict(request, detail=True)
 
     package = model.Package.get(request.package_id)
@@ -284,7 +275,7 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict
     if (package.extras or {}).get("data_subject_type") in request_content.SUBJECT_TYPES:
         row_filter = {"column": package.extras["subject_id_column"], "value": request.subject_id}
     from_state = request.state
-    request.state = APPROVED
+    request.state = next_state
     request.decided_at = utcnow()
     request.decision_reason = data.get("reason")
     model.Session.add(
@@ -296,23 +287,21 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict
     )
     common.record(request, APPROVED, actor, from_state, data.get("reason"))
     notify.notify([request.user_id], request, APPROVED)
-    common.commit()
+    action_steps.finish(context)
     request_scope.forget(request_scope.VIEWERS)
     return dictization.request_dict(request, detail=True)
 
 
+@action_steps.atomic
 def govdata_access_request_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The applicant takes back a request that is not decided yet."""
     data = action_steps.validate(data_dict, schema.request_withdraw_schema(), context)
     request = queries.get_request(data["id"], lock=True)
     tk.check_access("govdata_access_request_withdraw", context, {"id": request.id})
-    if request.state == WITHDRAWN:
-        model.Session.rollback()
-        return dictization.request_dict(request)
-    if request.state not in OPEN_STATES:
-        raise tk.ValidationError({"state": [_error("state", "A decided request cannot be withdrawn")]})
-    from_state = request.state
-    request.state = WITHDRAWN
-    common.record(request, WITHDRAWN, common.viewer(context).user_id, from_state, data.get("reason"))
-    common.commit()
+    next_state = workflow.transition(request, "withdraw")
+    if next_state is not None:
+        from_state = request.state
+        request.state = next_state
+        common.record(request, next_state, common.viewer(context).user_id, from_state, data.get("reason"))
+    action_steps.finish(context)
     return dictization.request_dict(request)

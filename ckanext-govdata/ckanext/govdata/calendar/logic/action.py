@@ -32,6 +32,7 @@ def govdata_workday_calendar_show(context: Context, data_dict: DataDict) -> dict
             "missing_years": calendar.missing_schedule_years()}
 
 
+@action_steps.atomic
 def govdata_workday_override_set(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Mark one day as a working day or not (调休, a holiday the package does not know yet)."""
     data = action_steps.validate(data_dict, schema.override_set_schema(), context)
@@ -41,6 +42,7 @@ def govdata_workday_override_set(context: Context, data_dict: DataDict) -> dict[
     return {"day": data["day"].isoformat(), "is_workday": data["is_workday"], "note": data.get("note") or ""}
 
 
+@action_steps.atomic
 def govdata_workday_override_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
     data = action_steps.validate(data_dict, schema.override_delete_schema(), context)
     tk.check_access("govdata_workday_override_delete", context, data)
@@ -49,6 +51,7 @@ def govdata_workday_override_delete(context: Context, data_dict: DataDict) -> di
     return {"day": data["day"].isoformat(), "removed": removed}
 
 
+@action_steps.atomic
 def govdata_workday_schedule_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Import a year's schedule (the State Council's notice) from an uploaded CSV or YAML file.
 

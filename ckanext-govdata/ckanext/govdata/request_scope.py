@@ -1,5 +1,8 @@
 """Values kept for the length of one web request (or CLI app context), in one place.
 
+Auth functions and actions never read ``flask.g`` or ``flask.request`` themselves: what they
+share beyond their context lives here.
+
 A download asks several times who the user is (the guard, ``resource_show``, ``package_show``):
 the viewer with its department roles and grants is looked up once and kept here, and forgotten
 when grants change. Outside an app context nothing is kept.
@@ -9,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from flask import g, has_app_context, has_request_context
+from flask import g, has_app_context, has_request_context, request
 
 T = TypeVar("T")
 
@@ -22,6 +25,11 @@ SQL_ACCESSES = "govdata_sql_accesses"
 
 def in_request() -> bool:
     return has_request_context()
+
+
+def endpoint() -> str | None:
+    """The endpoint of the web request being served, if any."""
+    return request.endpoint if has_request_context() else None
 
 
 def remember(namespace: str, key: Hashable, make: Callable[[], T]) -> T:

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Action, Context, DataDict
 
-from ckanext.govdata import open_condition
+from ckanext.govdata import open_condition, request_scope
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.open_condition import Viewer
 
@@ -213,11 +213,7 @@ def _with_row_filter(data_dict: DataDict, row_filter: dict[str, str]) -> None:
 
 def _channel() -> str:
     """datastore_search serves the API, the datastore dump and resource views alike."""
-    from flask import has_request_context, request
-
-    if has_request_context() and request.endpoint == "datastore.dump":
-        return "dump"
-    return "datastore_search"
+    return "dump" if request_scope.endpoint() == "datastore.dump" else "datastore_search"
 
 
 def _as_core_reads(context: Context, data_dict: DataDict) -> DataDict:
@@ -287,20 +283,12 @@ def rows_confined(data_dict: DataDict, access: open_condition.Access) -> bool:
 
 
 def stash_sql_accesses(accesses: list[tuple[model.Resource, open_condition.Access]]) -> None:
-    """The auth function sees the tables of a SQL query; the action needs them to log the read.
-
-    CKAN hands the auth function a copy of the context, so they meet on the request's ``g``.
-    """
-    from flask import g, has_app_context
-
-    if has_app_context():
-        g.govdata_sql_accesses = accesses
+    """The auth function sees the tables of a SQL query; the action needs them to log the read."""
+    request_scope.hand_over(request_scope.SQL_ACCESSES, accesses)
 
 
 def _stashed_sql_accesses() -> list[tuple[model.Resource, open_condition.Access]]:
-    from flask import g, has_app_context
-
-    return g.pop("govdata_sql_accesses", []) if has_app_context() else []
+    return request_scope.take(request_scope.SQL_ACCESSES, [])
 
 
 @tk.chained_action

@@ -22,11 +22,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import ckan.plugins as p
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from sqlalchemy.dialects.postgresql import insert
 
+from ckanext.govdata import settings
 from ckanext.govdata.stats.model import Counter, DatastoreTable, KeyCount, PackageSnapshot
 
 DATASET_TYPE = "dataset"
@@ -159,7 +159,7 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def _lists_not_open() -> bool:
-    return tk.asbool(tk.config.get("ckanext.govdata.list_not_open"))
+    return settings.current().list_not_open
 
 
 def _snapshot(package: Mapping[str, Any], table_rows: list[int] | None) -> Snapshot | None:

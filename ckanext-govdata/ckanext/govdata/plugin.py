@@ -8,7 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.govdata import cli, helpers, search, security_headers, validators, views, web_security
+from ckanext.govdata import cli, helpers, search, security_headers, settings, validators, views, web_security
 from ckanext.govdata.logic import action, auth
 
 
@@ -21,6 +21,7 @@ from ckanext.govdata.logic import action, auth
 @tk.blanket.cli(lambda: [cli.govdata])
 class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.ITranslation)
@@ -31,6 +32,10 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "govdata")
+
+    # IConfigurable: a bad ckanext.govdata.* value stops start-up, naming the option.
+    def configure(self, config: Any) -> None:
+        settings.validate(config)
 
     # IFacets
     def dataset_facets(self, facets_dict: OrderedDict[str, Any], package_type: str) -> OrderedDict[str, Any]:

@@ -11,6 +11,8 @@ import ckan.plugins.toolkit as tk
 from ckan.exceptions import CkanConfigurationException
 from flask import Flask, Response
 
+from ckanext.govdata import settings
+
 MEGABYTE = 1024 * 1024
 # Headers that do not depend on configuration; a view that set its own keeps it.
 FIXED_HEADERS = {
@@ -23,7 +25,7 @@ UPLOAD_LIMITS = ("ckan.max_resource_size", "ckan.max_image_size")
 
 def add_security_headers(response: Response) -> Response:
     """after_request: the configured Content-Security-Policy and the fixed headers."""
-    policy = (tk.config.get("ckanext.govdata.content_security_policy") or "").strip()
+    policy = settings.current().content_security_policy
     if policy:
         response.headers.setdefault("Content-Security-Policy", policy)
     for name, value in FIXED_HEADERS.items():
@@ -34,7 +36,7 @@ def add_security_headers(response: Response) -> Response:
 def max_request_bytes() -> int | None:
     """The largest request body accepted, in bytes (None: no limit), validated against the
     upload limits: a body must be able to carry the largest allowed upload."""
-    megabytes = tk.config.get("ckanext.govdata.max_request_size")
+    megabytes = settings.current().max_request_size
     if not megabytes:
         return None
     for option in UPLOAD_LIMITS:

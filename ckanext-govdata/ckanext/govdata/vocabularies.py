@@ -13,6 +13,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import yaml
 
+from ckanext.govdata import settings
+
 DEFAULT_FILE = os.path.join(os.path.dirname(__file__), "data", "vocabularies.yaml")
 LANGUAGES = ("zh_Hans_CN", "en")
 
@@ -57,7 +59,7 @@ def _load(override_path: str | None) -> dict[str, list[dict[str, Any]]]:
 
 
 def all_sections() -> dict[str, list[dict[str, Any]]]:
-    return _load(tk.config.get("ckanext.govdata.vocabularies_file") or None)
+    return _load(settings.current().vocabularies_file or None)
 
 
 def entries(section: str) -> list[dict[str, Any]]:

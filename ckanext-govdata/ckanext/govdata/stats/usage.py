@@ -26,7 +26,7 @@ from flask import has_request_context, request
 from redis.exceptions import RedisError
 from sqlalchemy.dialects.postgresql import insert
 
-from ckanext.govdata import counters
+from ckanext.govdata import counters, settings
 from ckanext.govdata.stats.model import Usage, UsageDaily
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,11 @@ def caller() -> str:
 
 def track(kind: str, package_id: str = "", resource_id: str = "") -> None:
     """Count one download or call; the package is found at flush time when not given."""
-    if not tk.asbool(tk.config.get("ckanext.govdata.stats.tracking")):
+    options = settings.current().stats
+    if not options.tracking:
         return
     field = SEPARATOR.join((today().isoformat(), kind, package_id, resource_id, caller()))
-    interval = tk.asint(tk.config.get("ckanext.govdata.stats.flush_interval"))
+    interval = options.flush_interval
     try:
         pipeline = connect_to_redis().pipeline(transaction=False)
         pipeline.hincrby(_key("pending"), field, 1)

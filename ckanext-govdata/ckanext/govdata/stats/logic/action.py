@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ckanext.govdata import counters, vocabularies
+from ckanext.govdata import counters, settings, vocabularies
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.stats import usage
 from ckanext.govdata.stats.logic import schema
@@ -26,7 +26,7 @@ REQUESTS_TABLE = "govdata_access_request"
 
 
 def _recent_days() -> int:
-    return tk.asint(tk.config.get("ckanext.govdata.stats.recent_days"))
+    return settings.current().stats.recent_days
 
 
 def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:

@@ -1,0 +1,188 @@
+"""Every ``ckanext.govdata.*`` option, read once, typed and validated.
+
+Defaults and descriptions live in the four ``config_declaration.yaml`` files (the package's, and
+access', showcase's and stats'); this module reads them as defaults too, so an option keeps its
+declared default even when the plugin declaring it is not loaded. ``validate`` runs at start-up
+(the govdata plugin's ``configure``) and raises ``CkanConfigurationException`` naming the option.
+
+``current()`` parses the options again only when their raw values changed (tests change them
+with ``ckan_config`` / ``monkeypatch``); otherwise it returns the object it built before.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import pathlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import yaml
+from ckan.exceptions import CkanConfigurationException
+
+PREFIX = "ckanext.govdata."
+PACKAGE_DIR = pathlib.Path(__file__).parent
+DECLARATION_FILES = tuple(
+    PACKAGE_DIR / part / "config_declaration.yaml" for part in (".", "access", "showcase", "stats")
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class AccessSettings:
+    platform_limit_days: int
+    department_limit_days: int
+    remind_days_before: int
+    max_grant_days: int
+    attachment_max_size: int
+    attachment_types: tuple[str, ...]
+    public_facet_fields: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class ShowcaseSettings:
+    moderators: tuple[str, ...]
+    image_max_bytes: int
+    image_min_width: int
+    image_min_height: int
+    image_max_side: int
+    thumbnail_width: int
+    screenshots_max: int
+    rules_types: tuple[str, ...]
+    rules_max_bytes: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StatsSettings:
+    tracking: bool
+    flush_interval: int
+    recent_days: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    vocabularies_file: str
+    city_name: str
+    list_not_open: bool
+    content_security_policy: str
+    max_request_size: int
+    access: AccessSettings
+    showcase: ShowcaseSettings
+    stats: StatsSettings
+
+
+def _text(option: str, raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise TypeError("must be text")
+    return raw.strip()
+
+
+def _bool(option: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in ("true", "false", "yes", "no", "on", "off", "1", "0"):
+        return tk.asbool(raw)
+    raise TypeError("must be true or false")
+
+
+def _whole(minimum: int) -> Callable[[str, Any], int]:
+    def parse(option: str, raw: Any) -> int:
+        if isinstance(raw, bool):
+            raise TypeError("must be a whole number")
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+        if value < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        return value
+
+    return parse
+
+
+def _words(option: str, raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        return tuple(raw.split())
+    if isinstance(raw, list | tuple):
+        return tuple(str(item).strip() for item in raw if str(item).strip())
+    raise TypeError("must be a list of words separated by spaces")
+
+
+ANY = _whole(0)
+POSITIVE = _whole(1)
+# Option (without the prefix) → parser; the order of each group is its dataclass' field order.
+PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "vocabularies_file": _text,
+    "city_name": _text,
+    "list_not_open": _bool,
+    "content_security_policy": _text,
+    "max_request_size": ANY,
+    "access.platform_limit_days": POSITIVE,
+    "access.department_limit_days": POSITIVE,
+    "access.remind_days_before": ANY,
+    "access.max_grant_days": POSITIVE,
+    "access.attachment_max_size": POSITIVE,
+    "access.attachment_types": _words,
+    "access.public_facet_fields": _words,
+    "showcase.moderators": _words,
+    "showcase.image_max_bytes": POSITIVE,
+    "showcase.image_min_width": POSITIVE,
+    "showcase.image_min_height": POSITIVE,
+    "showcase.image_max_side": POSITIVE,
+    "showcase.thumbnail_width": POSITIVE,
+    "showcase.screenshots_max": ANY,
+    "showcase.rules_types": _words,
+    "showcase.rules_max_bytes": POSITIVE,
+    "stats.tracking": _bool,
+    "stats.flush_interval": ANY,
+    "stats.recent_days": POSITIVE,
+}
+OPTIONS = tuple(PREFIX + name for name in PARSERS)
+GROUPS: dict[str, type] = {"access": AccessSettings, "showcase": ShowcaseSettings, "stats": StatsSettings}
+
+
+@functools.cache
+def declared_defaults() -> dict[str, Any]:
+    """Option → default, from the declaration files."""
+    defaults: dict[str, Any] = {}
+    for path in DECLARATION_FILES:
+        declaration = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for group in declaration["groups"]:
+            for option in group["options"]:
+                defaults[option["key"]] = option.get("default", "")
+    return defaults
+
+
+def _raw(config: Mapping[str, Any]) -> tuple[Any, ...]:
+    defaults = declared_defaults()
+    values = (config.get(option) for option in OPTIONS)
+    return tuple(defaults[option] if value is None else value for option, value in zip(OPTIONS, values, strict=True))
+
+
+def _parse(raw: tuple[Any, ...]) -> Settings:
+    values: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {name: {} for name in GROUPS}
+    for (name, parser), option, value in zip(PARSERS.items(), OPTIONS, raw, strict=True):
+        try:
+            parsed = parser(option, value)
+        except (TypeError, ValueError) as error:
+            raise CkanConfigurationException(f"{option} {error} (got {value!r})") from None
+        group, _, field = name.rpartition(".")
+        (groups[group] if group else values)[field] = parsed
+    return Settings(**values, **{name: GROUPS[name](**fields) for name, fields in groups.items()})
+
+
+def validate(config: Mapping[str, Any]) -> Settings:
+    """Parse the options of ``config``; a bad value raises, naming the option."""
+    return _parse(_raw(config))
+
+
+_last: tuple[tuple[Any, ...], Settings] | None = None
+
+
+def current() -> Settings:
+    """The portal's typed settings."""
+    global _last
+    raw = _raw(tk.config)
+    if _last is None or _last[0] != raw:
+        _last = (raw, _parse(raw))
+    return _last[1]

@@ -102,7 +102,7 @@ def _measure(size: int, rebuild_s: float) -> float:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.govdata import counters
+    from ckanext.govdata.stats import counters
 
     def call() -> dict[str, Any]:
         # The session (and its connection) is kept between calls: the test ini's NullPool
@@ -135,7 +135,7 @@ def _measure(size: int, rebuild_s: float) -> float:
 
 
 def _rebuild() -> float:
-    from ckanext.govdata import counters
+    from ckanext.govdata.stats import counters
 
     started = time.perf_counter()
     counters.rebuild()

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from ckan.tests.helpers import call_action
 
+from ckanext.govdata import calendar
 from ckanext.govdata.stats import usage
 from tests import factories
 
@@ -106,7 +107,7 @@ def test_department_report_is_for_staff(app, catalogue):
 
 def test_department_report_counts_stale_datasets_and_usage(app):
     department = factories.department()
-    today = usage.today()
+    today = calendar.today()
     factories.dataset(department["id"], update_frequency="EVERY_MONTH", modified=(today - dt.timedelta(days=40)).isoformat())
     factories.dataset(department["id"], update_frequency="EVERY_MONTH", modified=(today - dt.timedelta(days=10)).isoformat())
     factories.dataset(department["id"], update_frequency="IRREGULAR", modified="2019-01-01")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.tests.helpers import call_action
 
-from ckanext.govdata import counters
+from ckanext.govdata.stats import counters
 from ckanext.govdata.stats.model import Counter, KeyCount
 from tests import factories
 

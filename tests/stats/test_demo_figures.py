@@ -7,9 +7,9 @@ import pytest
 from ckan import model
 from click.testing import CliRunner
 
-from ckanext.govdata import counters
 from ckanext.govdata.cli import govdata
 from ckanext.govdata.demo import catalogue, loader
+from ckanext.govdata.stats import counters
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 

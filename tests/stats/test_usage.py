@@ -11,8 +11,8 @@ from ckan.lib.redis import connect_to_redis
 from ckan.tests.helpers import call_action
 from werkzeug.datastructures import FileStorage
 
-from ckanext.govdata import counters
-from ckanext.govdata.stats import subscriptions, usage
+from ckanext.govdata import calendar
+from ckanext.govdata.stats import counters, subscriptions, usage
 from ckanext.govdata.stats.model import Usage
 from tests import factories
 
@@ -73,7 +73,7 @@ def test_downloads_are_counted_in_redis_then_flushed_per_department_and_domain(a
     assert (row["kind"], row["package_id"], row["resource_id"], row["department_id"], row["caller"], row["count"]) == (
         usage.DOWNLOAD, dataset["id"], resource["id"], department["id"], usage.ANONYMOUS, 3
     )
-    assert row["day"] == usage.today()
+    assert row["day"] == calendar.today()
 
 
 @pytest.mark.ckan_config("ckan.datastore.sqlsearch.enabled", True)

@@ -1,9 +1,10 @@
-"""``ckan govdata …`` commands."""
+"""``ckan govdata …`` commands, assembled here: features add no commands to the group themselves."""
 from __future__ import annotations
 
 import click
 
 from ckanext.govdata import search_cli
+from ckanext.govdata.stats import cli as stats_cli
 
 
 @click.group(short_help="govdata portal commands")
@@ -26,3 +27,4 @@ def demo_load(seed: int) -> None:
 
 
 govdata.add_command(search_cli.search_index)
+govdata.add_command(stats_cli.stats)

@@ -13,7 +13,7 @@ def stats() -> None:
 @stats.command()
 def rebuild() -> None:
     """Recompute every published count from the packages and the datastore."""
-    from ckanext.govdata import counters
+    from ckanext.govdata.stats import counters
 
     package_ids = counters.counted_package_ids()
     with click.progressbar(package_ids, label="Packages".ljust(14), show_pos=True, width=36) as bar:

@@ -6,15 +6,16 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from babel.numbers import format_compact_decimal, format_decimal
-from flask import g
 
-from ckanext.govdata import counters, vocabularies
+from ckanext.govdata import request_scope, vocabularies
+from ckanext.govdata.stats import counters
 
 __all__ = ["govdata_domain_grid", "govdata_stats_compact", "govdata_stats_number", "govdata_stats_statistics"]
 
 log = logging.getLogger(__name__)
 # Below this, a number is written out in full (3,272); above, compactly (2.43亿, 243 million).
 COMPACT_FROM = 10_000
+STATISTICS = "govdata_stats_statistics"
 
 
 def _locale() -> str:
@@ -26,14 +27,15 @@ def govdata_stats_statistics(scope: str = counters.SITE, id: str | None = None) 
 
     Kept for the rest of the request: the home page shows the figures and the domain grid.
     """
-    cache = g.setdefault("govdata_stats_statistics", {})
-    if (scope, id) not in cache:
-        try:
-            cache[(scope, id)] = tk.get_action("govdata_statistics")({}, {"scope": scope, "id": id} if id else {"scope": scope})
-        except (tk.ValidationError, tk.NotAuthorized) as error:
-            log.debug("no figures for %s %s: %s", scope, id, error)
-            cache[(scope, id)] = None
-    return cache[(scope, id)]
+    return request_scope.remember(STATISTICS, (scope, id), lambda: _statistics(scope, id))
+
+
+def _statistics(scope: str, id: str | None) -> dict[str, Any] | None:
+    try:
+        return tk.get_action("govdata_statistics")({}, {"scope": scope, "id": id} if id else {"scope": scope})
+    except (tk.ValidationError, tk.NotAuthorized) as error:
+        log.debug("no figures for %s %s: %s", scope, id, error)
+        return None
 
 
 def govdata_stats_number(value: int | None) -> str:

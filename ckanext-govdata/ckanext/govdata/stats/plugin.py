@@ -7,11 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model, types
 
-from ckanext.govdata import counters
-from ckanext.govdata.cli import govdata
-from ckanext.govdata.stats import cli, subscriptions
-
-govdata.add_command(cli.stats)
+from ckanext.govdata.stats import counters, subscriptions
 
 
 @tk.blanket.actions

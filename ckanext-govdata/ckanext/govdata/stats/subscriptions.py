@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from ckan import model, types
 from flask import has_request_context, request
 
-from ckanext.govdata import counters
-from ckanext.govdata.stats import usage
+from ckanext.govdata.stats import counters, usage
 
 # Sent by whatever serves the data API of an API interface (type ``dataservice``), with the
 # dataservice's package id as sender: ``tk.signals.ckanext.signal(DATASERVICE_CALLED).send(id)``.

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-import zoneinfo
 from collections import defaultdict
 from typing import Any
 
@@ -26,7 +25,9 @@ from flask import has_request_context, request
 from redis.exceptions import RedisError
 from sqlalchemy.dialects.postgresql import insert
 
-from ckanext.govdata import counters, settings
+from ckanext.govdata import settings
+from ckanext.govdata.calendar import today
+from ckanext.govdata.stats import counters
 from ckanext.govdata.stats.model import Usage, UsageDaily
 
 log = logging.getLogger(__name__)
@@ -40,14 +41,6 @@ SEPARATOR = "|"
 
 def _key(name: str) -> str:
     return f"govdata:stats:{tk.config.get('ckan.site_id')}:{name}"
-
-
-def today() -> dt.date:
-    """Days are counted in the portal's display time zone (Beijing time for a Chinese city)."""
-    zone = tk.config.get("ckan.display_timezone") or "UTC"
-    if zone == "server":
-        return dt.date.today()
-    return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
 
 
 def caller() -> str:

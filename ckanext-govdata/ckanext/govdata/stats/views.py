@@ -10,7 +10,8 @@ from flask import Blueprint, Response, request
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ckanext.govdata import counters, spreadsheets
+from ckanext.govdata import spreadsheets
+from ckanext.govdata.stats import counters
 
 __all__ = ["stats"]
 

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.govdata import counters
+from ckanext.govdata.stats import counters
 
 __all__ = ["govdata_department_report", "govdata_statistics"]
 

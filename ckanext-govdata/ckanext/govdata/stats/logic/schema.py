@@ -8,8 +8,8 @@ from ckan.lib.navl.dictization_functions import Invalid
 from ckan.logic.schema import validator_args
 from ckan.types import Schema, Validator, ValidatorFactory
 
-from ckanext.govdata import counters
 from ckanext.govdata.messages import bilingual
+from ckanext.govdata.stats import counters
 
 REPORT_SORT_KEYS = (
     "title",

@@ -200,7 +200,7 @@ def published_showcase(author: dict[str, Any] | None = None, **overrides: Any) -
 
 def credit_code(first_17: str = "91330600MA2BC0JX1") -> str:
     """A unified social credit code with its GB 32100 check character."""
-    from ckanext.govdata.access.logic.schema import credit_code_check_character
+    from ckanext.govdata.validators.rules import credit_code_check_character
 
     return first_17 + credit_code_check_character(first_17)
 

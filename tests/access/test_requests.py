@@ -118,7 +118,7 @@ def test_the_api_answers_bad_input_with_409_naming_the_field(app, setting):
 
 
 def test_credit_codes_are_checked_with_their_check_character():
-    from ckanext.govdata.access.logic.schema import is_credit_code, is_id_number
+    from ckanext.govdata.validators.rules import is_credit_code, is_id_number
 
     assert is_credit_code("91350100M000100Y43")
     assert is_credit_code(factories.credit_code("91330600MA2BC0KY2"))

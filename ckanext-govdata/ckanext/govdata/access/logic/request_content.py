@@ -12,9 +12,9 @@ from ckan.types import Context
 
 from ckanext.govdata import calendar, open_condition
 from ckanext.govdata.access import attachments as attachment_store
-from ckanext.govdata.access.logic import schema
 from ckanext.govdata.access.logic.schema import _error
 from ckanext.govdata.access.model import AccessRequest
+from ckanext.govdata.validators import rules
 
 SUBJECT_TYPES = open_condition.SUBJECT_TYPES
 # What a request asks for: its fingerprint, and what create and update write.
@@ -113,11 +113,11 @@ def _check_subject(data: dict[str, Any], package: model.Package, subject_type: s
     subject_id = (data.get("subject_id") or "").upper()
     if not subject_id:
         _put(errors, "subject_id", _error("subject_id", "{field} is required"))
-    elif subject_type == "enterprise" and not schema.is_credit_code(subject_id):
+    elif subject_type == "enterprise" and not rules.is_credit_code(subject_id):
         _put(errors, "subject_id", _error(
             "subject_id", "{field} is not a valid unified social credit code (GB 32100): {value}", value=subject_id
         ))
-    elif subject_type == "person" and not schema.is_id_number(subject_id):
+    elif subject_type == "person" and not rules.is_id_number(subject_id):
         _put(errors, "subject_id", _error(
             "subject_id", "{field} is not a valid ID card number (GB 11643): {value}", value=subject_id
         ))

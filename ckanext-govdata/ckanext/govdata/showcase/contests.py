@@ -1,17 +1,16 @@
 """A contest's calendar: which phase it is in on a given day, and who is in which team.
 
-Phase dates are calendar dates in the portal's time zone (``ckan.display_timezone``), each
+Phase dates are calendar dates in the portal's time zone (``ckanext.govdata.calendar.today``), each
 inclusive: registration that closes on 31 May accepts teams all day on 31 May, Beijing time.
 """
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-import ckan.plugins.toolkit as tk
 from ckan import model
 from sqlalchemy import or_
 
+from ckanext.govdata.calendar import today
 from ckanext.govdata.showcase.model import Contest, ContestAssignment, ContestEntry, ContestTeamAccount
 
 UPCOMING = "upcoming"
@@ -27,13 +26,6 @@ PHASES = (
     (REVIEW, "review_opens", "review_closes"),
 )
 DATE_FIELDS = tuple(field for _phase, opens, closes in PHASES for field in (opens, closes)) + ("results_date",)
-
-
-def today() -> dt.date:
-    zone = tk.config.get("ckan.display_timezone") or "UTC"
-    if zone == "server":
-        return dt.date.today()
-    return dt.datetime.now(ZoneInfo(zone)).date()
 
 
 def is_open(contest: Contest, phase: str, on: dt.date | None = None) -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckanext.scheming.helpers import scheming_choices_label, scheming_field_by_name, scheming_get_dataset_schema
 
-from ckanext.govdata.showcase import roles
+from ckanext.govdata.showcase import roles, workflow
 
 
 def _field_choices(field_name: str) -> list[dict[str, Any]]:
@@ -39,6 +40,12 @@ def govdata_showcase_state_label(state: str | None) -> str:
         roles.REJECTED: tk._("Rejected"),
     }
     return labels.get(state or roles.PENDING, state or "")
+
+
+def govdata_showcase_allowed_operations(showcase: dict[str, Any]) -> list[str]:
+    """What the current user may do with the showcase now (see ``workflow``)."""
+    package = model.Package.get(showcase.get("id") or "")
+    return workflow.allowed_operations(package, tk.current_user) if roles.is_showcase(package) else []
 
 
 def govdata_showcase_is_moderator() -> bool:
@@ -121,6 +128,7 @@ def all_helpers() -> dict[str, Any]:
         "govdata_showcase_image_limits": govdata_showcase_image_limits,
         "govdata_showcase_state_label": govdata_showcase_state_label,
         "govdata_showcase_is_moderator": govdata_showcase_is_moderator,
+        "govdata_showcase_allowed_operations": govdata_showcase_allowed_operations,
         "govdata_showcases_using": govdata_showcases_using,
         "govdata_showcase_packages": govdata_showcase_packages,
         "govdata_showcase_reviews": govdata_showcase_reviews,

@@ -9,15 +9,14 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.plugins import DefaultPermissionLabels
 
-from ckanext.govdata.showcase import helpers, roles, validators, views
-from ckanext.govdata.showcase.logic import action, auth
+from ckanext.govdata.showcase import dictization, helpers, logic, roles, validators, views
 
 
 @tk.blanket.config_declarations
+@tk.blanket.actions(logic.all_actions)
+@tk.blanket.auth_functions(logic.all_auth_functions)
 class GovdataShowcasePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
-    p.implements(p.IActions)
-    p.implements(p.IAuthFunctions)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IBlueprint)
@@ -33,14 +32,6 @@ class GovdataShowcasePlugin(p.SingletonPlugin):
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "govdata_showcase")
-
-    # IActions
-    def get_actions(self) -> dict[str, Any]:
-        return action.all_actions(with_dcat=p.plugin_loaded("dcat"))
-
-    # IAuthFunctions
-    def get_auth_functions(self) -> dict[str, Any]:
-        return auth.all_auth_functions()
 
     # IValidators
     def get_validators(self) -> dict[str, Any]:
@@ -64,7 +55,7 @@ class GovdataShowcasePlugin(p.SingletonPlugin):
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         if pkg_dict.get("type") == roles.SHOWCASE_TYPE:
             # Read-only: the contest tables decide, whatever a client sends back in an update.
-            pkg_dict["contest_entry"] = action.entry_summary(pkg_dict["id"])
+            pkg_dict["contest_entry"] = dictization.entry_summary(pkg_dict["id"])
         return pkg_dict
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:

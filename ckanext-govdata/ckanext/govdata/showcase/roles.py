@@ -7,7 +7,6 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.govdata.showcase import contests
-from ckanext.govdata.showcase.model import Contest
 
 SHOWCASE_TYPE = "showcase"
 PUBLISHED = "published"
@@ -83,23 +82,3 @@ def user_labels(user: Any) -> list[str]:
     labels += [team_label(team_id) for team_id in contests.team_ids_of(user_obj.id)]
     labels += [judge_label(entry_id) for entry_id in contests.assigned_entry_ids(user_obj.id)]
     return labels
-
-
-def can_edit(package: model.Package, user: Any) -> bool:
-    """Moderators always. A contest entry: its team's accounts while submissions are open.
-    Any other showcase: its author, until it is rejected."""
-    if is_moderator(user):
-        return True
-    if moderation_state(package) == REJECTED:
-        return False
-    entry = contests.entry_of(package.id)
-    if entry is None:
-        return is_author(package, user)
-    user_obj = user_object(user)
-    contest = model.Session.get(Contest, entry.contest_id)
-    return (
-        user_obj is not None
-        and contest is not None
-        and contests.is_team_account(entry.team_id, user_obj.id)
-        and contests.is_open(contest, contests.SUBMISSION)
-    )

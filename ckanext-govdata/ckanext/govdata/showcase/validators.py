@@ -15,7 +15,7 @@ from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.showcase import roles
+from ckanext.govdata.showcase import roles, workflow
 
 Validator = Callable[..., Any]
 
@@ -120,10 +120,10 @@ def _moderation_state(context: dict[str, Any]) -> str:
     decided = context.get(MODERATION_STATE_KEY)
     if decided:
         return decided
-    stored = _stored(context, "moderation_state")
-    if stored and roles.is_moderator(context.get("auth_user_obj") or context.get("user")):
-        return stored
-    return roles.PENDING
+    package = context.get("package")
+    return workflow.next_state(
+        package if isinstance(package, model.Package) else None, context.get("auth_user_obj") or context.get("user"), "edit"
+    )
 
 
 def govdata_showcase_moderation_state(key, data, errors, context):

@@ -6,9 +6,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.logic.auth import get_package_object
-from ckan.types import AuthFunction, AuthResult, Context, DataDict
+from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.govdata.showcase import contests, roles
+from ckanext.govdata.showcase import contests, roles, workflow
 from ckanext.govdata.showcase.model import ContestTeam
 
 
@@ -37,11 +37,13 @@ def govdata_showcase_create(context: Context, data_dict: DataDict) -> AuthResult
 
 
 def govdata_showcase_update(context: Context, data_dict: DataDict) -> AuthResult:
-    return _result(roles.can_edit(_showcase(context, data_dict), _user(context)), tk._("You may not edit this showcase"))
+    allowed = workflow.may(_showcase(context, data_dict), _user(context), *workflow.EDITS)
+    return _result(allowed, tk._("You may not edit this showcase"))
 
 
 def govdata_showcase_moderate(context: Context, data_dict: DataDict) -> AuthResult:
-    return _result(roles.is_moderator(_user(context)), tk._("Only moderators may moderate showcases"))
+    allowed = workflow.may(_showcase(context, data_dict), _user(context), *workflow.DECISION_OPERATIONS)
+    return _result(allowed, tk._("Only moderators may moderate showcases"))
 
 
 def govdata_showcase_review_list(context: Context, data_dict: DataDict) -> AuthResult:
@@ -54,12 +56,21 @@ def govdata_showcase_list_for_package(context: Context, data_dict: DataDict) -> 
     return authz.is_authorized("package_show", context, data_dict)
 
 
-def _staff(context: Context, data_dict: DataDict | None = None) -> AuthResult:
+def _staff(context: Context) -> AuthResult:
     """The bureau's staff (the showcase moderators) curate scenarios and run contests."""
     return _result(roles.is_moderator(_user(context)), tk._("Only the bureau's staff may do this"))
 
 
-govdata_scenario_create = govdata_scenario_update = govdata_scenario_delete = _staff
+def govdata_scenario_create(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
+
+
+def govdata_scenario_update(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
+
+
+def govdata_scenario_delete(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
 
 
 @tk.auth_allow_anonymous_access
@@ -67,10 +78,25 @@ def govdata_scenario_show(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": True}
 
 
-govdata_scenario_list = govdata_scenario_show
+@tk.auth_allow_anonymous_access
+def govdata_scenario_list(context: Context, data_dict: DataDict) -> AuthResult:
+    return {"success": True}
 
 
-govdata_contest_create = govdata_contest_update = govdata_contest_judge_assign = govdata_contest_results_publish = _staff
+def govdata_contest_create(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
+
+
+def govdata_contest_update(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
+
+
+def govdata_contest_judge_assign(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
+
+
+def govdata_contest_results_publish(context: Context, data_dict: DataDict) -> AuthResult:
+    return _staff(context)
 
 
 @tk.auth_allow_anonymous_access
@@ -78,7 +104,14 @@ def govdata_contest_show(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": True}
 
 
-govdata_contest_list = govdata_contest_team_show = govdata_contest_show
+@tk.auth_allow_anonymous_access
+def govdata_contest_list(context: Context, data_dict: DataDict) -> AuthResult:
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def govdata_contest_team_show(context: Context, data_dict: DataDict) -> AuthResult:
+    return {"success": True}
 
 
 @tk.auth_allow_anonymous_access
@@ -121,49 +154,3 @@ def govdata_contest_score_submit(context: Context, data_dict: DataDict) -> AuthR
     entry_id = data_dict.get("entry_id") or ""
     allowed = user is not None and entry_id in contests.assigned_entry_ids(user.id)
     return _result(allowed, tk._("You are not a judge of this entry"))
-
-
-@tk.chained_auth_function
-def package_create(next_auth: AuthFunction, context: Context, data_dict: DataDict | None = None) -> AuthResult:
-    """CKAN lets only department members create datasets; showcases come from any registered user."""
-    if data_dict and data_dict.get("type") == roles.SHOWCASE_TYPE:
-        return govdata_showcase_create(context, data_dict)
-    return next_auth(context, data_dict)
-
-
-@tk.chained_auth_function
-def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    """Showcases belong to no department: their author and the moderators edit them (also patch,
-    delete and revise, which CKAN authorises as updates)."""
-    if roles.is_showcase(get_package_object(context, data_dict)):
-        return govdata_showcase_update(context, data_dict)
-    return next_auth(context, data_dict)
-
-
-def all_auth_functions() -> dict[str, AuthFunction]:
-    return {
-        "govdata_showcase_create": govdata_showcase_create,
-        "govdata_showcase_update": govdata_showcase_update,
-        "govdata_showcase_moderate": govdata_showcase_moderate,
-        "govdata_showcase_review_list": govdata_showcase_review_list,
-        "govdata_showcase_list_for_package": govdata_showcase_list_for_package,
-        "govdata_scenario_create": govdata_scenario_create,
-        "govdata_scenario_update": govdata_scenario_update,
-        "govdata_scenario_delete": govdata_scenario_delete,
-        "govdata_scenario_show": govdata_scenario_show,
-        "govdata_scenario_list": govdata_scenario_list,
-        "govdata_contest_create": govdata_contest_create,
-        "govdata_contest_update": govdata_contest_update,
-        "govdata_contest_show": govdata_contest_show,
-        "govdata_contest_list": govdata_contest_list,
-        "govdata_contest_team_register": govdata_contest_team_register,
-        "govdata_contest_team_update": govdata_contest_team_update,
-        "govdata_contest_team_show": govdata_contest_team_show,
-        "govdata_contest_entry_submit": govdata_contest_entry_submit,
-        "govdata_contest_entry_list": govdata_contest_entry_list,
-        "govdata_contest_judge_assign": govdata_contest_judge_assign,
-        "govdata_contest_score_submit": govdata_contest_score_submit,
-        "govdata_contest_results_publish": govdata_contest_results_publish,
-        "package_create": package_create,
-        "package_update": package_update,
-    }

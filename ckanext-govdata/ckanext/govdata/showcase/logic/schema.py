@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.govdata.showcase import contests, roles
+from ckanext.govdata.showcase import contests, workflow
 from ckanext.govdata.showcase.logic import validation as v
 
 ignore_missing = tk.get_validator("ignore_missing")
@@ -13,13 +13,12 @@ unicode_safe = tk.get_validator("unicode_safe")
 
 Schema = dict[str, Any]
 
-DECISIONS = (roles.PUBLISHED, roles.RETURNED, roles.REJECTED)
 
 
 def showcase_moderate_schema() -> Schema:
     return {
         "id": [v.required, unicode_safe],
-        "decision": [v.required, v.one_of(DECISIONS)],
+        "decision": [v.required, v.one_of(workflow.DECISIONS)],
         "comment": [ignore_missing, unicode_safe],
     }
 

@@ -129,6 +129,6 @@ def test_a_team_is_changed_through_its_form_and_its_page_lists_the_data_granted(
     assert response.status_code == 302
     assert "兰亭数据队" in team_page and teammate["name"] in team_page
     assert "比赛期间授权使用的数据" in team_page and "企业用电量月度数据" in team_page and contest["review_closes"] in team_page
-    assert "A value is required" in refused
+    assert "Team name is required" in refused and "队伍名称" in refused
     assert app.get(edit_url, headers=_auth(outsider), status=403)
     assert "企业用电量月度数据" not in app.get(f"/contest/{contest['name']}/team/{team['id']}", headers=_auth(outsider)).body

@@ -226,8 +226,8 @@ def test_bad_team_changes_are_refused_naming_the_field():
 
     cases = [
         ({"name": other["name"]}, "name", "已"),
-        ({"name": "  "}, "name", "A value is required"),
-        ({"members": ""}, "members", "A value is required"),
+        ({"name": "  "}, "name", "Team name is required"),
+        ({"members": ""}, "members", "成员为必填项 / Members is required"),
         ({"track": "livelihood"}, "track", "A team that has submitted entries keeps its track"),
         ({"track": "no-such-track"}, "track", "no-such-track"),
         ({"accounts": [other_leader["name"]]}, "accounts", other_leader["name"]),

@@ -125,4 +125,4 @@ def test_staff_curate_through_the_form(app):
     assert bus["title"] in app.get("/scenario/heritage").body
 
     errors = app.post("/scenario/new", headers=_auth(staff), data={"title": "", "name": "heritage"}).body
-    assert "This URL name is already used" in errors or "A value is required" in errors
+    assert "This URL name is already used" in errors or "Title is required" in errors

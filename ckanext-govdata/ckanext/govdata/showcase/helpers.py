@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.scheming.helpers import scheming_choices_label, scheming_field_by_name, scheming_get_dataset_schema
 
+from ckanext.govdata import settings
 from ckanext.govdata.showcase import roles, workflow
 
 
@@ -26,10 +27,8 @@ def govdata_showcase_categories() -> list[dict[str, Any]]:
 
 
 def govdata_showcase_image_limits() -> dict[str, int]:
-    return {
-        name: int(tk.config.get(f"ckanext.govdata.showcase.image_{name}"))
-        for name in ("max_bytes", "min_width", "min_height")
-    }
+    showcase = settings.current().showcase
+    return {"max_bytes": showcase.image_max_bytes, "min_width": showcase.image_min_width, "min_height": showcase.image_min_height}
 
 
 def govdata_showcase_state_label(state: str | None) -> str:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.govdata import settings
 from ckanext.govdata.showcase import contests
 
 SHOWCASE_TYPE = "showcase"
@@ -38,7 +38,7 @@ def is_moderator(user: Any) -> bool:
     user_obj = user_object(user)
     if user_obj is None or user_obj.state != "active":
         return False
-    return bool(user_obj.sysadmin) or user_obj.name in tk.config.get("ckanext.govdata.showcase.moderators")
+    return bool(user_obj.sysadmin) or user_obj.name in settings.current().showcase.moderators
 
 
 def moderation_state(package: model.Package) -> str:

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ckan import model
-from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
+from ckan.lib.navl.dictization_functions import Invalid, StopOnError
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.showcase import roles, workflow
+from ckanext.govdata.validators import rules
 
 Validator = Callable[..., Any]
 
@@ -34,10 +35,6 @@ def _label(field: dict[str, Any]) -> tuple[str, str]:
     return label, label
 
 
-def _is_empty(value: Any) -> bool:
-    return value is missing or value is None or value == "" or value == []
-
-
 def _stored(context: dict[str, Any], field_name: str) -> str | None:
     """The field's value in the showcase being updated, if this is an update of one."""
     package = context.get("package")
@@ -49,7 +46,7 @@ def _stored(context: dict[str, Any], field_name: str) -> str | None:
 @scheming_validator
 def govdata_showcase_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     def validator(key, data, errors, context):
-        if _is_empty(data.get(key)):
+        if rules.is_empty(data.get(key)):
             errors[key].append(bilingual("{field} is required", field=_label(field)))
             raise StopOnError
 
@@ -62,11 +59,12 @@ def govdata_showcase_choice(field: dict[str, Any], schema: dict[str, Any]) -> Va
     allowed = [choice["value"] for choice in field["choices"]]
 
     def validator(value):
-        if _is_empty(value):
+        if rules.is_empty(value):
             return value
-        if value not in allowed:
-            raise Invalid(bilingual("Unknown value for {field}: {value}", field=_label(field), value=value))
-        return value
+        try:
+            return rules.check_choice(value, allowed)
+        except rules.RuleError as refused:
+            raise Invalid(bilingual(refused.msgid, field=_label(field), **refused.params)) from None
 
     return validator
 
@@ -76,7 +74,7 @@ def catalogue_package_ids(references: Any) -> list[str]:
 
     Raises ``LookupError(reference)`` for the first reference that is not one of them.
     """
-    if _is_empty(references):
+    if rules.is_empty(references):
         return []
     if isinstance(references, str):
         try:

@@ -11,6 +11,7 @@ from ckan.types import Context, DataDict
 from sqlalchemy import cast
 from sqlalchemy.dialects.postgresql import JSONB
 
+from ckanext.govdata import settings
 from ckanext.govdata.action_steps import atomic, validate
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.showcase import dictization, images, roles, workflow
@@ -28,7 +29,7 @@ LIST_FOR_PACKAGE_LIMIT = 100
 
 def _store_screenshots(uploads: list[Any], already: int) -> list[dict[str, Any]]:
     """Checks and stores every upload, or none of them: one bad image refuses the lot."""
-    limit = int(tk.config.get("ckanext.govdata.showcase.screenshots_max"))
+    limit = settings.current().showcase.screenshots_max
     if already + len(uploads) > limit:
         raise tk.ValidationError({UPLOAD_FIELD: [bilingual("A showcase has at most {limit} screenshots", limit=limit)]})
     stored: list[dict[str, Any]] = []

@@ -1,108 +1,31 @@
-"""Validators of the showcase actions' schemas; every message is given in Chinese and English."""
+"""The showcase-specific validators of the action schemas (lists, tracks, criteria, accounts), on
+the shared rules of ``ckanext.govdata.validators``; every message is given in Chinese and English."""
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from ckan import model
-from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
+from ckan.lib.navl.dictization_functions import Invalid
 
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.showcase.validators import catalogue_package_ids
+from ckanext.govdata.validators import rules
 
 Validator = Callable[..., Any]
-NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
-
-
-def _is_empty(value: Any) -> bool:
-    return value is missing or value is None or (isinstance(value, (str, list, dict)) and not value)
-
-
-def required(key, data, errors, context):
-    value = data.get(key)
-    if isinstance(value, str):
-        value = value.strip()
-    if _is_empty(value):
-        errors[key].append(bilingual("A value is required"))
-        raise StopOnError
-
-
-def one_of(allowed: Iterable[str]) -> Validator:
-    choices = tuple(allowed)
-
-    def validator(value):
-        if _is_empty(value):
-            return value
-        if value not in choices:
-            raise Invalid(bilingual("Unknown value {value}; expected one of: {choices}", value=value, choices=", ".join(choices)))
-        return value
-
-    return validator
-
-
-def url_name(value):
-    """A short lower-case name for URLs."""
-    if _is_empty(value):
-        return value
-    value = str(value).strip()
-    if not NAME.match(value):
-        raise Invalid(bilingual("Use 2 to 100 lower-case letters, digits, - or _: {value}", value=value))
-    return value
-
-
-def iso_date(value):
-    if _is_empty(value):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise Invalid(bilingual("Must be a date like 2026-01-31: {value}", value=value)) from None
-
-
-def whole_number(minimum: int, maximum: int) -> Validator:
-    def validator(value):
-        if _is_empty(value):
-            return value
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise Invalid(bilingual("Must be a whole number: {value}", value=value)) from None
-        if not minimum <= number <= maximum:
-            raise Invalid(bilingual("Must be between {minimum} and {maximum}: {value}", minimum=minimum, maximum=maximum, value=value))
-        return number
-
-    return validator
 
 
 def as_list(value):
     """One value, a comma-separated string or a list: a list of non-empty stripped strings."""
-    if _is_empty(value):
+    if rules.is_empty(value):
         return []
     items = value if isinstance(value, list) else str(value).split(",")
     return [str(item).strip() for item in items if str(item).strip()]
 
 
-def yes_no(value):
-    """A boolean, or a word for one as forms and clients send it."""
-    if isinstance(value, bool):
-        return value
-    word = str(value).strip().lower() if isinstance(value, (str, int)) else None
-    if word in ("true", "yes", "on", "1"):
-        return True
-    if word in ("false", "no", "off", "0", ""):
-        return False
-    raise Invalid(bilingual("Unknown value {value}; expected one of: {choices}", value=value, choices="true, false"))
-
-
 def as_records(value):
     """A list (of records, checked by the action); one record alone is taken as a list of one."""
-    if _is_empty(value):
+    if rules.is_empty(value):
         return []
     return value if isinstance(value, list) else [value]
 
@@ -113,15 +36,6 @@ def catalogue_packages(value):
         return catalogue_package_ids(as_list(value) if not isinstance(value, list) else value)
     except LookupError as unknown:
         raise Invalid(bilingual("Names no published dataset or API: {value}", value=unknown.args[0])) from None
-
-
-def http_url(value):
-    if _is_empty(value):
-        return value
-    value = str(value).strip()
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
-        raise Invalid(bilingual("Must be a web address starting with http:// or https://: {value}", value=value))
-    return value
 
 
 def _rows(value: Any, columns: int) -> list[list[str]]:
@@ -140,13 +54,13 @@ def _rows(value: Any, columns: int) -> list[list[str]]:
 
 def tracks(value):
     """Contest tracks: ``[{"name", "title", "description"}]`` or lines of ``name|title|description``."""
-    if _is_empty(value):
+    if rules.is_empty(value):
         return []
     result = []
     for row in _rows(value, 3):
         track = row if isinstance(row, dict) else dict(zip(("name", "title", "description"), row))
         name, title = str(track.get("name") or "").strip(), str(track.get("title") or "").strip()
-        if not NAME.match(name) or not title:
+        if not rules.URL_NAME_PATTERN.match(name) or not title:
             shown = "|".join(str(track.get(key) or "") for key in ("name", "title")).strip("|")
             raise Invalid(bilingual("Each track needs a URL name and a title, like: data-apps|数据应用赛道: {value}", value=shown))
         result.append({"name": name, "title": title, "description": str(track.get("description") or "").strip()})
@@ -157,7 +71,7 @@ def tracks(value):
 
 def criteria(value):
     """Judging criteria: ``[{"name", "title", "max"}]`` or lines of ``name|title|max``."""
-    if _is_empty(value):
+    if rules.is_empty(value):
         return []
     result = []
     for row in _rows(value, 3):
@@ -167,7 +81,7 @@ def criteria(value):
             maximum = int(str(criterion.get("max") or "").strip())
         except ValueError:
             maximum = 0
-        if not NAME.match(name) or not title or not 1 <= maximum <= 1000:
+        if not rules.URL_NAME_PATTERN.match(name) or not title or not 1 <= maximum <= 1000:
             shown = "|".join(str(criterion.get(key) or "") for key in ("name", "title", "max")).strip("|")
             raise Invalid(
                 bilingual("Each criterion needs a URL name, a title and a maximum score, like: innovation|创新性|30: {value}", value=shown)

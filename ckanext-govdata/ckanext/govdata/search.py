@@ -50,8 +50,9 @@ def _department_code(organization_id: str | None) -> str | None:
     return organization.extras.get("department_code") if organization else None
 
 
-def _as_list(value: Any) -> list[Any]:
-    """CKAN indexes the unvalidated dataset, where scheming keeps lists as JSON text."""
+def as_list(value: Any) -> list[Any]:
+    """A repeating or multiple-choice scheming field as a list: scheming keeps them as JSON text
+    in the extras and in the unvalidated dataset CKAN indexes."""
     if isinstance(value, str):
         try:
             value = json.loads(value) if value else []
@@ -70,14 +71,14 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """
     for field in ("data_format", "served_datasets"):
         if field in pkg_dict:
-            pkg_dict[field] = _as_list(pkg_dict[field])
+            pkg_dict[field] = as_list(pkg_dict[field])
     for field in ("extras_data_items", "extras_api_parameters", "extras_data_format", "extras_served_datasets"):
         pkg_dict.pop(field, None)
-    items = _as_list(pkg_dict.pop("data_items", None))
+    items = as_list(pkg_dict.pop("data_items", None))
     pkg_dict["data_item_count"] = len(items)
     pkg_dict["data_items_name"] = [item.get("name", "") for item in items]
     pkg_dict["data_items_name_zh"] = [item.get("name_zh", "") for item in items if item.get("name_zh")]
-    parameters = _as_list(pkg_dict.pop("api_parameters", None))
+    parameters = as_list(pkg_dict.pop("api_parameters", None))
     pkg_dict["api_parameter_name"] = [parameter.get("name", "") for parameter in parameters]
     code = _department_code(pkg_dict.get("owner_org"))
     if code:

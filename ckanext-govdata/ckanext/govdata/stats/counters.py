@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,6 +26,7 @@ from ckan import model
 from sqlalchemy.dialects.postgresql import insert
 
 from ckanext.govdata import settings
+from ckanext.govdata.search import as_list
 from ckanext.govdata.stats.model import Counter, DatastoreTable, KeyCount, PackageSnapshot
 
 DATASET_TYPE = "dataset"
@@ -128,18 +128,6 @@ class Snapshot:
 # --- Reading packages ------------------------------------------------------------------------
 
 
-def _as_list(value: Any) -> list[Any]:
-    """Scheming keeps repeating and multiple-choice fields as JSON text in the extras."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value) if value else []
-        except ValueError:
-            return [value]
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _as_int(value: Any) -> int:
     try:
         return max(0, int(value))
@@ -184,9 +172,9 @@ def _snapshot(package: Mapping[str, Any], table_rows: list[int] | None) -> Snaps
         catalogue_class=(extras.get("catalogue_class") or "").strip() or None,
         resource_library=extras.get("resource_library") or None,
         open_condition=open_condition,
-        formats=tuple(sorted({str(value) for value in _as_list(extras.get("data_format")) if value})),
+        formats=tuple(sorted({str(value) for value in as_list(extras.get("data_format")) if value})),
         issued_month=issued.strftime("%Y-%m") if issued else None,
-        data_items=len(_as_list(extras.get("data_items"))),
+        data_items=len(as_list(extras.get("data_items"))),
         records=sum(table_rows) if table_rows is not None else declared,
         records_measured=table_rows is not None,
         update_frequency=extras.get("update_frequency") or None,

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
 
-from ckanext.govdata import calendar, grants, request_scope
+from ckanext.govdata import calendar, grants, request_scope, settings
 from ckanext.govdata.grants import AccessGrant, AccessLog
 
 UNCONDITIONAL = "unconditional"
@@ -96,7 +96,7 @@ def may_apply(package: Package) -> bool:
 
 
 def not_open_listed() -> bool:
-    return tk.asbool(tk.config.get("ckanext.govdata.list_not_open"))
+    return settings.current().list_not_open
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import IO, Any
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
-from ckanext.govdata import documents, storage
+from ckanext.govdata import documents, settings, storage
 from ckanext.govdata.access.logic.schema import _error
 
 uploads = documents.uploads
@@ -29,8 +29,8 @@ def check(upload: FileStorage) -> dict[str, Any]:
     try:
         return documents.check(
             upload,
-            tk.aslist(tk.config.get("ckanext.govdata.access.attachment_types")),
-            tk.config.get("ckanext.govdata.access.attachment_max_size"),
+            list(settings.current().access.attachment_types),
+            settings.current().access.attachment_max_size,
         )
     except documents.Rejected as rejected:
         raise tk.ValidationError({"attachments": [_error("attachments", rejected.msgid, **rejected.params)]}) from None

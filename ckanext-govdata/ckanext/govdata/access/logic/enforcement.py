@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Action, Context, DataDict
 
-from ckanext.govdata import open_condition, request_scope
+from ckanext.govdata import open_condition, request_scope, settings
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.open_condition import Viewer
 
@@ -64,7 +64,7 @@ def _check_public_search(data_dict: DataDict) -> None:
                 {"fl": [bilingual("Result fields must be plain field names: {fields}", fields=" ".join(refused))]}
             )
     if "facet.field" in data_dict:
-        allowed = set(tk.aslist(tk.config.get("ckanext.govdata.access.public_facet_fields")))
+        allowed = set(settings.current().access.public_facet_fields)
         refused = [name for name in _requested_facets(data_dict["facet.field"]) if name not in allowed]
         if refused:
             raise tk.ValidationError(

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ckanext.govdata import action_steps, calendar
+from ckanext.govdata import action_steps, calendar, settings
 from ckanext.govdata.access import dictization, notify
 from ckanext.govdata.access.logic import common, schema
 from ckanext.govdata.access.model import AccessNotice, AccessRequest, AccessRequestEvent
@@ -72,7 +72,7 @@ def govdata_access_reminders_send(context: Context, data_dict: DataDict) -> dict
     data = action_steps.validate(data_dict, schema.reminders_schema(), context)
     tk.check_access("govdata_access_reminders_send", context, data)
     today = data.get("today") or calendar.today()
-    lead = tk.config.get("ckanext.govdata.access.remind_days_before")
+    lead = settings.current().access.remind_days_before
     sent = {"due_soon": 0, "overdue": 0, "mails": 0}
     mails: list[tuple[list[str], AccessRequest, str]] = []
     pending = model.Session.query(AccessRequest).filter(AccessRequest.state.in_(PENDING_STATES)).all()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
 
-from ckanext.govdata import calendar, open_condition
+from ckanext.govdata import calendar, open_condition, settings
 from ckanext.govdata.access import attachments as attachment_store
 from ckanext.govdata.access.logic.schema import _error
 from ckanext.govdata.access.model import AccessRequest
@@ -26,8 +26,8 @@ CONTENT_FIELDS = (
 
 
 def limit_days(platform_holds_data: bool) -> int:
-    key = "platform_limit_days" if platform_holds_data else "department_limit_days"
-    return tk.config.get(f"ckanext.govdata.access.{key}")
+    access = settings.current().access
+    return access.platform_limit_days if platform_holds_data else access.department_limit_days
 
 
 def platform_holds_data(package: model.Package, resource_ids: list[str]) -> bool:
@@ -77,7 +77,7 @@ def check_content(data: dict[str, Any], package: model.Package, uploads: list[An
         _put(errors, "credit_code", _error("credit_code", "{field} is required for an organisation"))
     if data["period_start"] < calendar.today():
         _put(errors, "period_start", _error("period_start", "{field} must not be in the past"))
-    max_days = tk.config.get("ckanext.govdata.access.max_grant_days")
+    max_days = settings.current().access.max_grant_days
     if data["period_end"] < data["period_start"]:
         _put(errors, "period_end", _error("period_end", "{field} must not be before the start of the period"))
     elif (data["period_end"] - data["period_start"]).days > max_days:

@@ -90,9 +90,11 @@ def parse_flag(value: Any) -> bool:
     return word in TRUE_WORDS
 
 
-def check_choice(value: Any, allowed: Iterable[str]) -> Any:
-    """The value, or each value of a list, must be one of ``allowed``."""
+def check_choice(value: Any, allowed: Iterable[str], many: bool = False) -> Any:
+    """The value must be one of ``allowed``; with ``many``, each value of a list must be."""
     choices = set(allowed)
+    if isinstance(value, (list, dict)) and not (many and isinstance(value, list)):
+        raise RuleError("Unknown value for {field}: {value}", value=value)
     for item in value if isinstance(value, list) else [value]:
         if str(item) not in choices:
             raise RuleError("Unknown value for {field}: {value}", value=item)

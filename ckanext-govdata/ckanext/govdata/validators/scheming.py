@@ -64,7 +64,7 @@ def govdata_choice(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
         if rules.is_empty(value):
             return value
         try:
-            return rules.check_choice(value, vocabularies.values(section))
+            return rules.check_choice(value, vocabularies.values(section), many=True)
         except rules.RuleError as refused:
             raise _refusal(field, refused) from None
 

@@ -11,12 +11,14 @@ setup(
         "": "ckanext-govdata",
         "ckanext.govdata.schemas": "scheming",
     },
-    packages=find_namespace_packages(
-        "ckanext-govdata",
-        include=["ckanext.*"],
-        exclude=["*.templates*", "*.public*", "*.assets*", "*.i18n*", "*.data", "*.data.*", "*.migration*"],
-    )
-    + ["ckanext.govdata.schemas"],
+    packages=[
+        *find_namespace_packages(
+            "ckanext-govdata",
+            include=["ckanext.*"],
+            exclude=["*.templates*", "*.public*", "*.assets*", "*.i18n*", "*.data", "*.data.*", "*.migration*"],
+        ),
+        "ckanext.govdata.schemas",
+    ],
     include_package_data=True,
     package_data={
         "ckanext.govdata": [

@@ -453,7 +453,7 @@ def test_an_unconditional_dataset_serves_everyone(app):
     registered = {path: check(app, factories.user(), world) for path, check in PATHS.items()}
 
     assert anonymous == {path: True for path in PATHS if path not in SIGNED_IN_PATHS}
-    assert registered == {path: True for path in PATHS}
+    assert registered == dict.fromkeys(PATHS, True)
 
 
 def test_a_not_open_dataset_serves_no_one_but_its_department_and_sysadmins(app):
@@ -465,8 +465,8 @@ def test_a_not_open_dataset_serves_no_one_but_its_department_and_sysadmins(app):
     refused = {path: check(app, grantee, world) for path, check in PATHS.items()}
     served = {path: check(app, factories.sysadmin(), world) for path, check in PATHS.items()}
 
-    assert refused == {path: False for path in PATHS}
-    assert served == {path: True for path in PATHS}
+    assert refused == dict.fromkeys(PATHS, False)
+    assert served == dict.fromkeys(PATHS, True)
 
 
 def test_a_public_sample_of_a_conditional_dataset_is_open_to_everyone(app):

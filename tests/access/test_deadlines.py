@@ -108,7 +108,7 @@ def test_the_ledger_exports_working_days_and_timeliness_to_excel(submitted):
     book = load_workbook(io.BytesIO(base64.b64decode(exported["content_base64"])))
     requests, steps = book.worksheets
     header = [cell.value for cell in requests[1]]
-    row = dict(zip(header, [cell.value for cell in requests[2]]))
+    row = dict(zip(header, [cell.value for cell in requests[2]], strict=False))
     step_rows = [[cell.value for cell in line] for line in steps.iter_rows(min_row=2)]
     text = base64.b64decode(as_csv["content_base64"]).decode("utf-8-sig")
 

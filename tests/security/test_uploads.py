@@ -198,7 +198,7 @@ def test_a_screenshot_with_a_traversal_name_is_stored_under_a_generated_name(app
 # --- working-day schedule import -----------------------------------------------------------
 
 LAUGHS = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'] + [
-    f"{name}: &{name} [{','.join([f'*{previous}'] * 9)}]" for previous, name in zip("abcdefg", "bcdefgh")
+    f"{name}: &{name} [{','.join([f'*{previous}'] * 9)}]" for previous, name in zip("abcdefg", "bcdefgh", strict=False)
 ]
 # A top-level mapping of aliases, and the same inside an entry whose date would be str()-ed.
 BILLION_LAUGHS = "\n".join(LAUGHS).encode()

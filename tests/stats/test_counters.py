@@ -163,9 +163,9 @@ def _facets(field: str, include_private: bool, dataset_type: str) -> dict[str, i
         include_drafts=include_private,
         **{"facet.field": [field], "facet.limit": -1, "facet.mincount": 1},
     )
-    return result["search_facets"].get(field, {}).get("items") and {
+    return (result["search_facets"].get(field, {}).get("items") and {
         item["name"]: item["count"] for item in result["search_facets"][field]["items"]
-    } or {}
+    }) or {}
 
 
 def _breakdown(audience: str, dimension: str, metric: str) -> dict[str, int]:

@@ -80,7 +80,7 @@ def _index(package_ids: Sequence[str]) -> dict[str, str]:
     for package_id in package_ids:
         try:
             logic.index_update_package({"ignore_auth": True}, package_id, defer_commit=True)
-        except Exception as error:  # noqa: BLE001 -- one broken dataset must not stop the rebuild of the others
+        except Exception as error:
             failures[package_id] = f"{type(error).__name__}: {error}"[:500]
             model.Session.rollback()
     # The session would otherwise keep every dataset read so far.

@@ -98,7 +98,7 @@ def load_sources() -> Sources:
 
     items: dict[str, ItemSpec] = {}
     domain_items: dict[str, tuple[str, ...]] = {}
-    for pool_name, pool in [("common", items_file["common"])] + list(items_file["domains"].items()):
+    for pool_name, pool in [("common", items_file["common"]), *list(items_file["domains"].items())]:
         for name, spec in pool.items():
             if name in items:
                 raise ValueError(f"data item {name} is defined twice in items.yaml")
@@ -219,10 +219,7 @@ def weighted(rng: random.Random, weights: dict[str, int]) -> str:
 
 def data_formats(rng: random.Random, spec: ClassSpec, pool: tuple[str, ...]) -> tuple[str, list[str]]:
     """The format of the dataset's file, and every format it is offered in."""
-    if spec.zh.endswith(("报告", "公报", "公告")):
-        main = "PDF"
-    else:
-        main = weighted(rng, {"CSV": 6, "XLSX": 3, "JSON": 1})
+    main = "PDF" if spec.zh.endswith(("报告", "公报", "公告")) else weighted(rng, {"CSV": 6, "XLSX": 3, "JSON": 1})
     formats = [main] + [extra for extra in ("XLSX", "JSON", "XML") if extra != main and rng.random() < 0.25]
     if "longitude" in pool and rng.random() < 0.5:
         formats.append(rng.choice(["GeoJSON", "SHP"]))

@@ -128,6 +128,6 @@ def awards(contest_plan: ContestPlan) -> dict[int, tuple[str, int]]:
             (team for team in contest_plan.teams if team.track == track["name"] and team.entry and team.entry.published),
             key=lambda team: (-team.entry.mean_total, team.number),  # type: ignore[union-attr]
         )
-        for rank, (team, title) in enumerate(zip(ranked, ladder), start=1):
+        for rank, (team, title) in enumerate(zip(ranked, ladder, strict=False), start=1):
             result[team.number] = (title, rank)
     return result

@@ -85,7 +85,7 @@ def _assign_roles(rng: random.Random, classes: list[ClassSpec]) -> dict[str, tup
     rng.shuffle(others)
     assigned: dict[str, tuple[str, ...]] = {}
     # Showcase classes take the "both" roles first, so searches find a dataset and its API.
-    for spec, role in zip(showcase + others, roles):
+    for spec, role in zip(showcase + others, roles, strict=False):
         assigned[spec.slug] = role
     # Every domain must have datasets: swap roles with a class of a domain that has plenty.
     for domain in sorted({spec.domain for spec in classes}):
@@ -118,7 +118,7 @@ def _open_conditions(rng: random.Random, classes: list[ClassSpec], subjects: dic
     not_open = round(len(classes) * NOT_OPEN_SHARE)
     conditional = round(len(classes) * CONDITIONAL_SHARE)
     ranked = persons + others
-    conditions = {slug: "conditional" for slug in ranked[:conditional]}
+    conditions = dict.fromkeys(ranked[:conditional], "conditional")
     rest = ranked[conditional:]
     for slug in rest[:not_open]:
         conditions[slug] = "not-open"
@@ -228,10 +228,7 @@ def build(seed: int = DEFAULT_SEED) -> Catalogue:
             if package_type not in roles[spec.slug]:
                 continue
             pool = pools[spec.slug]
-            if package_type == DATASET_TYPE:
-                count = min(len(pool), rng.randint(3, 6))
-            else:
-                count = min(len(pool), rng.randint(2, 5))
+            count = min(len(pool), rng.randint(3, 6)) if package_type == DATASET_TYPE else min(len(pool), rng.randint(2, 5))
             drafts.append(Draft(spec=spec, type=package_type, item_pool=pool, item_count=count, fields={}))
     balance_item_counts(rng, drafts)
 

@@ -86,7 +86,7 @@ def _preflight(demo: Catalogue) -> None:
 def _missing_database() -> list[str]:
     try:
         created = model.repo.are_tables_created()
-    except Exception as error:  # noqa: BLE001 -- any driver error means the same thing to the user
+    except Exception as error:
         return [f"the CKAN database does not answer ({type(error).__name__}): start PostgreSQL (bin/dev services) and check sqlalchemy.url"]
     if not created:
         return ["the CKAN database is not initialised: run `ckan -c <ini> db init`"]
@@ -116,7 +116,7 @@ def _missing_schemas() -> list[str]:
 def _missing_solr() -> list[str]:
     try:
         make_connection().search(q="*:*", rows=0)
-    except Exception as error:  # noqa: BLE001 -- pysolr raises several unrelated types for "no Solr here"
+    except Exception as error:
         return [f"Solr at {tk.config.get('solr_url')} does not answer ({type(error).__name__}): start it (bin/dev services)"]
     return []
 

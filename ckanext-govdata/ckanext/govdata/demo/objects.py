@@ -234,7 +234,7 @@ class SampleTable:
 
     def records(self) -> list[dict[str, Any]]:
         names = [column.name for column in self.columns]
-        return [dict(zip(names, row)) for row in self.rows]
+        return [dict(zip(names, row, strict=False)) for row in self.rows]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -110,8 +110,7 @@ def _load_scenarios(context: dict[str, Any], catalogue: dict[str, list[dict[str,
 def _open_today() -> dict[str, str]:
     today = contests.today()
     opens, closes = (today - dt.timedelta(days=1)).isoformat(), (today + dt.timedelta(days=1)).isoformat()
-    dates = {field: opens if field.endswith("_opens") else closes for field in contests.DATE_FIELDS}
-    return dates
+    return {field: opens if field.endswith("_opens") else closes for field in contests.DATE_FIELDS}
 
 
 def _ensure_user(context: dict[str, Any], name: str, fullname: str) -> None:
@@ -178,7 +177,7 @@ def _load_contest(context: dict[str, Any], catalogue: dict[str, list[dict[str, A
     except tk.ObjectNotFound:
         existing = None
     if _is_complete(existing, contest_plan):
-        return existing  # type: ignore[return-value]
+        return existing
 
     fields = dict(_contest_fields(spec), packages=_offered(spec, catalogue), **_open_today())
     if existing:

@@ -25,7 +25,7 @@ PHASES = (
     (SUBMISSION, "submission_opens", "submission_closes"),
     (REVIEW, "review_opens", "review_closes"),
 )
-DATE_FIELDS = tuple(field for _phase, opens, closes in PHASES for field in (opens, closes)) + ("results_date",)
+DATE_FIELDS = (*tuple(field for _phase, opens, closes in PHASES for field in (opens, closes)), "results_date")
 
 
 def is_open(contest: Contest, phase: str, on: dt.date | None = None) -> bool:

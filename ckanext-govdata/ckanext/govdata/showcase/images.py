@@ -28,7 +28,7 @@ FORMATS = {
 }
 THUMBNAIL_FORMAT = "JPEG"
 FILE_NAME = re.compile(r"^[0-9a-f]{32}(\.thumb)?\.(png|jpg|webp)$")
-MEDIA_TYPES = {extension: media_type for extension, media_type in FORMATS.values()}
+MEDIA_TYPES = dict(FORMATS.values())
 STORE = storage.Store("govdata_showcase")
 
 
@@ -171,5 +171,5 @@ def media_type(file_name: str) -> str:
 
 def delete(image: dict[str, Any]) -> None:
     for name in (image.get("file"), image.get("thumbnail")):
-        if FILE_NAME.match(name or ""):
+        if name and FILE_NAME.match(name):
             STORE.delete(name)

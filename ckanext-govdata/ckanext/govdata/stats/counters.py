@@ -320,7 +320,7 @@ def _apply(delta: dict[CellKey, dict[str, int]]) -> None:
         return
     table = Counter.__table__
     rows = [
-        dict(zip(("audience", "scope", "scope_key", "dimension", "key"), cell), **metrics)
+        dict(zip(("audience", "scope", "scope_key", "dimension", "key"), cell, strict=False), **metrics)
         for cell, metrics in sorted(delta.items())
     ]
     statement = insert(table).values(rows)
@@ -403,7 +403,7 @@ def rebuild(package_ids: Iterable[str] | None = None) -> None:
             for cell, metrics in snapshot.contribution().items():
                 for metric, value in metrics.items():
                     cells[cell][metric] += value
-    rows = [dict(zip(("audience", "scope", "scope_key", "dimension", "key"), cell), **metrics) for cell, metrics in cells.items()]
+    rows = [dict(zip(("audience", "scope", "scope_key", "dimension", "key"), cell, strict=False), **metrics) for cell, metrics in cells.items()]
     if rows:
         session.execute(insert(Counter.__table__), rows)
     keys: dict[tuple[str, str, str, str], int] = defaultdict(int)
@@ -429,7 +429,7 @@ def figures(audience: str, scope: str, scope_key: str = "") -> dict[str, int]:
             counter.c.key == "",
         )
     ).first()
-    result = dict(zip(METRICS, totals)) if totals else dict.fromkeys(METRICS, 0)
+    result = dict(zip(METRICS, totals, strict=False)) if totals else dict.fromkeys(METRICS, 0)
     keys = dict(
         model.Session.execute(
             sa.select(key_count.c.dimension, key_count.c["keys"]).where(

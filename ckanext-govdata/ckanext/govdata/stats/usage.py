@@ -128,7 +128,8 @@ def _write(connection: sa.Connection, counts: dict[tuple[str, ...], int]) -> int
     package_ids = sorted({key[2] for key in detail if key[2]})
     packages = {row[0]: (row[1] or "", row[2] or "") for row in connection.execute(PACKAGES, {"ids": package_ids})} if package_ids else {}
 
-    rows, daily = [], defaultdict(int)
+    rows: list[Any] = []
+    daily: defaultdict[Any, int] = defaultdict(int)
     for (day, kind, package_id, resource_id, who), count in sorted(detail.items()):
         department_id, domain = packages.get(package_id, ("", ""))
         rows.append(

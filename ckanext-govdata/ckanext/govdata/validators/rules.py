@@ -140,7 +140,7 @@ def check_http_url(value: Any) -> str:
 
 
 def credit_code_check_character(first_17: str) -> str:
-    total = sum(CREDIT_CODE_ALPHABET.index(char) * weight for char, weight in zip(first_17, CREDIT_CODE_WEIGHTS))
+    total = sum(CREDIT_CODE_ALPHABET.index(char) * weight for char, weight in zip(first_17, CREDIT_CODE_WEIGHTS, strict=False))
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -149,7 +149,7 @@ def is_credit_code(value: str) -> bool:
 
 
 def id_number_check_character(first_17: str) -> str:
-    return ID_NUMBER_CHECKS[sum(int(char) * weight for char, weight in zip(first_17, ID_NUMBER_WEIGHTS)) % 11]
+    return ID_NUMBER_CHECKS[sum(int(char) * weight for char, weight in zip(first_17, ID_NUMBER_WEIGHTS, strict=False)) % 11]
 
 
 def is_id_number(value: str) -> bool:

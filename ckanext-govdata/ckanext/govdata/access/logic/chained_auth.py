@@ -57,7 +57,7 @@ def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: D
     """
     # The datastore passes a generator: read it once for both checks.
     names = list(context.get("table_names") or [])
-    context["table_names"] = names  # type: ignore[typeddict-unknown-key]
+    context["table_names"] = names
     result = next_auth(context, data_dict)
     if not result.get("success"):
         return result

@@ -81,7 +81,7 @@ def package_search(original_action: Action, context: Context, data_dict: DataDic
         _check_public_search(data_dict)
     hidden = open_condition.hidden_not_open_filter(viewer)
     if hidden:
-        data_dict["fq_list"] = list(data_dict.get("fq_list") or []) + [hidden]
+        data_dict["fq_list"] = [*list(data_dict.get("fq_list") or []), hidden]
     fields = _requested_fields(data_dict["fl"]) if data_dict.get("fl") else None
     added_id = False
     if fields:

@@ -165,7 +165,7 @@ def apply_content(request: AccessRequest, data: dict[str, Any]) -> None:
 
 
 def store_uploads(request: AccessRequest, uploads: list[Any], checked: list[dict[str, Any]]) -> None:
-    stored = [attachment_store.store(request.id, upload, meta) for upload, meta in zip(uploads, checked)]
+    stored = [attachment_store.store(request.id, upload, meta) for upload, meta in zip(uploads, checked, strict=False)]
     request.attachments = list(request.attachments or []) + stored
 
 

@@ -217,6 +217,7 @@ def govdata_access_request_review(context: Context, data_dict: DataDict) -> dict
     request = queries.get_request(data["id"], lock=True)
     tk.check_access("govdata_access_request_review", context, {"id": request.id})
     next_state = workflow.transition(request, workflow.operation_for("govdata_access_request_review", data).name)
+    assert next_state is not None  # review has no settled states in the workflow table
     if next_state != DEPARTMENT_REVIEW and not data.get("reason"):
         raise tk.ValidationError({"reason": [_error("reason", "{field} is required")]})
     actor = common.viewer(context).user_id
@@ -252,6 +253,7 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict
     request = queries.get_request(data["id"], lock=True)
     tk.check_access("govdata_access_request_decide", context, {"id": request.id})
     next_state = workflow.transition(request, workflow.operation_for("govdata_access_request_decide", data).name)
+    assert next_state is not None  # decide has no settled states in the workflow table
     actor = common.viewer(context).user_id
     if next_state != APPROVED:
         if not data.get("reason"):

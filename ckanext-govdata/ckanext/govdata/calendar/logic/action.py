@@ -72,7 +72,7 @@ def govdata_workday_schedule_import(context: Context, data_dict: DataDict) -> di
         text = content.decode("utf-8-sig")
         days = calendar.parse_schedule(text, calendar.schedule_format(upload.filename or ""), upload.filename or "")
     except (UnicodeDecodeError, calendar.ScheduleError) as error:
-        raise tk.ValidationError({"upload": [FIELDS.message("upload", "{field} cannot be read: {reason}", reason=error)]})
+        raise tk.ValidationError({"upload": [FIELDS.message("upload", "{field} cannot be read: {reason}", reason=error)]}) from None
     imported = calendar.save_schedule(days)
     action_steps.finish(context)
     return {"imported": imported}

@@ -38,10 +38,10 @@ def catalogue_packages(value):
         raise Invalid(bilingual("Names no published dataset or API: {value}", value=unknown.args[0])) from None
 
 
-def _rows(value: Any, columns: int) -> list[list[str]]:
+def _rows(value: Any, columns: int) -> list[Any]:
     """Lines of ``a|b|c`` text (as a form sends them) or a list of such strings."""
     lines = value if isinstance(value, list) else str(value).splitlines()
-    rows = []
+    rows: list[Any] = []
     for line in lines:
         if isinstance(line, dict):
             rows.append(line)
@@ -58,7 +58,7 @@ def tracks(value):
         return []
     result = []
     for row in _rows(value, 3):
-        track = row if isinstance(row, dict) else dict(zip(("name", "title", "description"), row))
+        track = row if isinstance(row, dict) else dict(zip(("name", "title", "description"), row, strict=False))
         name, title = str(track.get("name") or "").strip(), str(track.get("title") or "").strip()
         if not rules.URL_NAME_PATTERN.match(name) or not title:
             shown = "|".join(str(track.get(key) or "") for key in ("name", "title")).strip("|")
@@ -75,7 +75,7 @@ def criteria(value):
         return []
     result = []
     for row in _rows(value, 3):
-        criterion = row if isinstance(row, dict) else dict(zip(("name", "title", "max"), row))
+        criterion = row if isinstance(row, dict) else dict(zip(("name", "title", "max"), row, strict=False))
         name, title = str(criterion.get("name") or "").strip(), str(criterion.get("title") or "").strip()
         try:
             maximum = int(str(criterion.get("max") or "").strip())

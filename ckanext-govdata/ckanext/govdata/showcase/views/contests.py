@@ -73,7 +73,7 @@ def rules(name: str) -> Response:
     current = _contest_or_abort(name)
     contest_object = contests.contest_object(current["id"])
     document = contest_object.rules_document if contest_object else None
-    if not document:
+    if contest_object is None or not document:
         return tk.abort(404, tk._("This contest has no rules document"))
     response = send_file(
         rules_documents.open(contest_object.id, document) or tk.abort(404, tk._("This contest has no rules document")),

@@ -1,7 +1,7 @@
 """Access requests, events, grants, access log, notices and workday overrides
 
 Revision ID: c6fc8cc6e4c8
-Revises: 
+Revises:
 Create Date: 2026-11-28 14:07:13.106863
 
 """

@@ -1,7 +1,7 @@
 """Showcase moderation reviews
 
 Revision ID: e9276b18fd45
-Revises: 
+Revises:
 Create Date: 2026-11-28 14:14:51.466789
 
 """

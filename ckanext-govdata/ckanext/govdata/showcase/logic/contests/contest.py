@@ -57,7 +57,7 @@ def _set_tracks(contest: Contest, wanted: list[dict[str, Any]]) -> None:
         if track.name not in wanted_names and model.Session.query(ContestTeam.id).filter(ContestTeam.track_id == track.id).first():
             raise tk.ValidationError({"tracks": [bilingual("Teams are registered in track {value}: it cannot be removed", value=track.name)]})
     for position, values in enumerate(wanted):
-        track = existing.pop(values["name"], None) or ContestTrack(contest_id=contest.id, name=values["name"])
+        track = existing.pop(values["name"]) if values["name"] in existing else ContestTrack(contest_id=contest.id, name=values["name"])
         track.title, track.description, track.position = values["title"], values["description"], position
         model.Session.add(track)
     for track in existing.values():

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from ckanext.govdata.cli import govdata
 from ckanext.govdata.demo import catalogue, loader
-from ckanext.govdata.stats import counters
+from ckanext.govdata.stats import counter_reads, counters
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
@@ -31,7 +31,7 @@ def _demo_part(departments: int = 3) -> catalogue.Catalogue:
 
 def _public_site() -> dict[str, int]:
     model.Session.remove()
-    return counters.figures(counters.PUBLIC, counters.SITE)
+    return counter_reads.figures(counters.PUBLIC, counters.SITE)
 
 
 def test_demo_load_counts_exactly_the_catalogue_figures_and_rebuild_agrees():

@@ -10,7 +10,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.govdata import calendar, settings, vocabularies
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.stats import counters, usage
+from ckanext.govdata.stats import counter_reads, counters, usage
 from ckanext.govdata.stats.logic import schema
 
 __all__ = ["govdata_department_report", "govdata_statistics"]
@@ -122,7 +122,7 @@ def govdata_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
     tk.check_access("govdata_statistics", context, dict(data, id=scope_key))
 
     recent_days = _recent_days()
-    breakdowns = counters.breakdowns(audience, scope, scope_key, data["limit"])
+    breakdowns = counter_reads.breakdowns(audience, scope, scope_key, data["limit"])
     months = breakdowns.pop("month")
     breakdowns = {dimension: _labelled(dimension, rows) for dimension, rows in breakdowns.items()}
     totals = usage.totals(scope, scope_key, recent_days)
@@ -132,7 +132,7 @@ def govdata_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
         "id": scope_key,
         "title": title,
         "audience": audience,
-        "figures": counters.figures(audience, scope, scope_key),
+        "figures": counter_reads.figures(audience, scope, scope_key),
         "breakdowns": breakdowns,
         "new_datasets": [{"month": row["key"], "datasets": row["datasets"], "apis": row["apis"]} for row in months],
         "usage": {
@@ -224,8 +224,8 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
     departments = _report_departments(context, data.get("id"))
     today = calendar.today()
     recent_days = _recent_days()
-    published = counters.freshness_by_department(counters.PUBLIC, today)
-    staff = counters.freshness_by_department(counters.STAFF, today)
+    published = counter_reads.freshness_by_department(counters.PUBLIC, today)
+    staff = counter_reads.freshness_by_department(counters.STAFF, today)
     used = usage.by_department(recent_days)
     requests = _request_figures()
     rows = []

@@ -1,0 +1,109 @@
+"""Reading the published counts that ``counters`` keeps: a scope's headline figures, its
+breakdowns, and how up to date each department's data is."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+import sqlalchemy as sa
+from ckan import model
+
+from ckanext.govdata.stats.counters import API_TYPE, BREAKDOWNS, DATASET_TYPE, METRICS, PUBLIC, TOTAL
+from ckanext.govdata.stats.model import Counter, KeyCount, PackageSnapshot
+
+
+def figures(audience: str, scope: str, scope_key: str = "") -> dict[str, int]:
+    """The headline figures of a scope: totals and how many departments, domains, classes."""
+    counter, key_count = Counter.__table__, KeyCount.__table__
+    totals = model.Session.execute(
+        sa.select(*(counter.c[metric] for metric in METRICS)).where(
+            counter.c.audience == audience,
+            counter.c.scope == scope,
+            counter.c.scope_key == scope_key,
+            counter.c.dimension == TOTAL,
+            counter.c.key == "",
+        )
+    ).first()
+    result = dict(zip(METRICS, totals, strict=False)) if totals else dict.fromkeys(METRICS, 0)
+    keys = dict(
+        model.Session.execute(
+            sa.select(key_count.c.dimension, key_count.c["keys"]).where(
+                key_count.c.audience == audience, key_count.c.scope == scope, key_count.c.scope_key == scope_key
+            )
+        ).all()
+    )
+    result["departments"] = keys.get("department", 0)
+    result["domains"] = keys.get("domain", 0)
+    result["catalogue_classes"] = keys.get("catalogue_class", 0)
+    result["resource_libraries"] = keys.get("resource_library", 0)
+    return {name: int(value) for name, value in result.items()}
+
+
+# Plain SQL: the window query is read on every page view, and SQLAlchemy spends longer
+# building its cache key than PostgreSQL spends answering it.
+BREAKDOWNS_QUERY = sa.text(
+    f"""
+    SELECT * FROM (
+        SELECT dimension, key, {", ".join(METRICS)},
+               row_number() OVER (PARTITION BY dimension ORDER BY packages DESC, key) AS rank
+        FROM {Counter.__tablename__}
+        WHERE audience = :audience AND scope = :scope AND scope_key = :scope_key
+          AND dimension <> '{TOTAL}' AND packages > 0
+    ) AS ranked
+    WHERE rank <= :limit OR dimension = 'month'
+    ORDER BY dimension, rank
+    """
+)
+
+
+def breakdowns(audience: str, scope: str, scope_key: str, limit: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every breakdown of a scope in one query: per dimension, the ``limit`` largest keys
+    (months: all of them, in order)."""
+    rows = model.Session.execute(
+        BREAKDOWNS_QUERY,
+        {"audience": audience, "scope": scope, "scope_key": scope_key, "limit": limit or sys.maxsize},
+    ).mappings()
+    result: dict[str, list[dict[str, Any]]] = {dimension: [] for dimension in BREAKDOWNS}
+    for row in rows:
+        result[row["dimension"]].append({"key": row["key"], **{metric: int(row[metric]) for metric in METRICS if metric != "showcases"}})
+    result["month"].sort(key=lambda row: row["key"])
+    return result
+
+
+def breakdown(audience: str, scope: str, scope_key: str, dimension: str, limit: int | None = None) -> list[dict[str, Any]]:
+    """One breakdown: the keys of ``dimension`` in a scope, largest first (months in order)."""
+    rows = breakdowns(audience, scope, scope_key)[dimension]
+    return rows[:limit] if limit and dimension != "month" else rows
+
+
+def freshness_by_department(audience: str, today: dt.date) -> dict[str, dict[str, int]]:
+    """Per department: datasets, APIs, and how many of them are stale.
+
+    A package is stale when its last update is older than its update frequency allows
+    (``max_age_days`` of the ``update_frequencies`` vocabulary); irregular ones never are.
+    """
+    from ckanext.govdata import vocabularies
+
+    table = PackageSnapshot.__table__
+    counted = table.c.public if audience == PUBLIC else table.c.staff
+    stale_conditions = [
+        sa.and_(table.c.update_frequency == entry["value"], table.c.last_updated < today - dt.timedelta(days=int(entry["max_age_days"])))
+        for entry in vocabularies.entries("update_frequencies")
+        if entry.get("max_age_days") is not None
+    ]
+    stale = sa.or_(*stale_conditions) if stale_conditions else sa.false()
+    query = (
+        sa.select(
+            table.c.owner_org,
+            sa.func.count().filter(table.c.type == DATASET_TYPE).label("datasets"),
+            sa.func.count().filter(table.c.type == API_TYPE).label("apis"),
+            sa.func.count().filter(stale).label("stale"),
+        )
+        .where(counted.is_(True), table.c.type.in_((DATASET_TYPE, API_TYPE)), table.c.owner_org.is_not(None))
+        .group_by(table.c.owner_org)
+    )
+    return {
+        row.owner_org: {"datasets": row.datasets, "apis": row.apis, "stale": row.stale, "on_time": row.datasets + row.apis - row.stale}
+        for row in model.Session.execute(query)
+    }

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ckan import model
-from ckan.lib.navl.dictization_functions import Invalid, StopOnError
+from ckan.lib.navl.dictization_functions import Invalid
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.showcase import roles, workflow
-from ckanext.govdata.validators import rules
+from ckanext.govdata.validators import rules, scheming
 
 Validator = Callable[..., Any]
 
@@ -26,13 +26,6 @@ SCREENSHOTS_KEY = "govdata_screenshots"
 
 # Packages a showcase can say it uses: the catalogue's datasets and API interfaces.
 USABLE_TYPES = ("dataset", "dataservice")
-
-
-def _label(field: dict[str, Any]) -> tuple[str, str]:
-    label = field.get("label") or field["field_name"]
-    if isinstance(label, dict):
-        return label.get("zh_Hans_CN") or label.get("en", ""), label.get("en", "")
-    return label, label
 
 
 def _stored(context: dict[str, Any], field_name: str) -> str | None:
@@ -45,12 +38,7 @@ def _stored(context: dict[str, Any], field_name: str) -> str | None:
 
 @scheming_validator
 def govdata_showcase_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
-    def validator(key, data, errors, context):
-        if rules.is_empty(data.get(key)):
-            errors[key].append(bilingual("{field} is required", field=_label(field)))
-            raise StopOnError
-
-    return validator
+    return scheming.required(field)
 
 
 @scheming_validator
@@ -58,15 +46,7 @@ def govdata_showcase_choice(field: dict[str, Any], schema: dict[str, Any]) -> Va
     """One of the field's own ``choices``."""
     allowed = [choice["value"] for choice in field["choices"]]
 
-    def validator(value):
-        if rules.is_empty(value):
-            return value
-        try:
-            return rules.check_choice(value, allowed)
-        except rules.RuleError as refused:
-            raise Invalid(bilingual(refused.msgid, field=_label(field), **refused.params)) from None
-
-    return validator
+    return scheming.checked(field, lambda value: rules.check_choice(value, allowed))
 
 
 def catalogue_package_ids(references: Any) -> list[str]:
@@ -103,7 +83,7 @@ def govdata_showcase_packages(field: dict[str, Any], schema: dict[str, Any]) -> 
             return json.dumps(catalogue_package_ids(value))
         except LookupError as unknown:
             raise Invalid(
-                bilingual("{field} names no published dataset or API: {value}", field=_label(field), value=unknown.args[0])
+                bilingual("{field} names no published dataset or API: {value}", field=scheming.field_label(field), value=unknown.args[0])
             ) from None
 
     return validator

@@ -15,7 +15,8 @@ from ckanext.govdata.validators import rules
 
 Validator = Callable[..., Any]
 
-def _field_label(field: dict[str, Any]) -> tuple[str, str]:
+def field_label(field: dict[str, Any]) -> tuple[str, str]:
+    """A scheming field's (Chinese, English) label."""
     label = field.get("label") or field.get("field_name", "")
     if isinstance(label, dict):
         return label.get("zh_Hans_CN") or label.get("en", ""), label.get("en", "")
@@ -23,15 +24,26 @@ def _field_label(field: dict[str, Any]) -> tuple[str, str]:
 
 
 def _error(field: dict[str, Any], msgid: str, **params: Any) -> Invalid:
-    return Invalid(bilingual(msgid, field=_field_label(field), **params))
+    return Invalid(bilingual(msgid, field=field_label(field), **params))
 
 
-def _refusal(field: dict[str, Any], refused: rules.RuleError) -> Invalid:
-    return _error(field, refused.msgid, **refused.params)
+def checked(field: dict[str, Any], check: Callable[[Any], Any], skip_empty: bool = True) -> Validator:
+    """A validator giving ``check(value)``; a refusal names ``field``. Empty values pass."""
+
+    def validator(value):
+        if skip_empty and rules.is_empty(value):
+            return value
+        try:
+            return check(value)
+        except rules.RuleError as refused:
+            raise _error(field, refused.msgid, **refused.params) from None
+
+    return validator
 
 
-@scheming_validator
-def govdata_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+def required(field: dict[str, Any]) -> Validator:
+    """A validator refusing an empty value, naming ``field``."""
+
     def validator(key, data, errors, context):
         if rules.is_empty(data.get(key)):
             errors[key].append(_error(field, "{field} is required").error)
@@ -41,18 +53,17 @@ def govdata_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator
 
 
 @scheming_validator
+def govdata_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    return required(field)
+
+
+@scheming_validator
 def govdata_max_length(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """Text of at most the field's ``max_length`` characters; the search index cannot take
     a title of tens of thousands of characters (Solr refuses terms over 32 kB)."""
     length = int(field.get("max_length", 500))
 
-    def validator(value):
-        try:
-            return rules.check_max_length(value, length)
-        except rules.RuleError as refused:
-            raise _refusal(field, refused) from None
-
-    return validator
+    return checked(field, lambda value: rules.check_max_length(value, length), skip_empty=False)
 
 
 @scheming_validator
@@ -60,43 +71,19 @@ def govdata_choice(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """The value (or each value of a list) must be in the field's vocabulary section."""
     section = field["vocabulary"]
 
-    def validator(value):
-        if rules.is_empty(value):
-            return value
-        try:
-            return rules.check_choice(value, vocabularies.values(section), many=True)
-        except rules.RuleError as refused:
-            raise _refusal(field, refused) from None
-
-    return validator
+    return checked(field, lambda value: rules.check_choice(value, vocabularies.values(section), many=True))
 
 
 @scheming_validator
 def govdata_date(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """An ISO date, kept as ``YYYY-MM-DD`` text."""
 
-    def validator(value):
-        if rules.is_empty(value):
-            return value
-        try:
-            return rules.parse_date(value).isoformat()
-        except rules.RuleError as refused:
-            raise _refusal(field, refused) from None
-
-    return validator
+    return checked(field, lambda value: rules.parse_date(value).isoformat())
 
 
 @scheming_validator
 def govdata_non_negative_int(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
-    def validator(value):
-        if rules.is_empty(value):
-            return value
-        try:
-            return rules.parse_whole_number(value, low=0)
-        except rules.RuleError as refused:
-            raise _refusal(field, refused) from None
-
-    return validator
+    return checked(field, lambda value: rules.parse_whole_number(value, low=0))
 
 
 @scheming_validator
@@ -111,15 +98,7 @@ def govdata_pattern(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     }
     pattern = patterns[field["format"]]
 
-    def validator(value):
-        if rules.is_empty(value):
-            return value
-        try:
-            return rules.check_pattern(value, pattern)
-        except rules.RuleError as refused:
-            raise _refusal(field, refused) from None
-
-    return validator
+    return checked(field, lambda value: rules.check_pattern(value, pattern))
 
 
 def _extra_taken(entity: type[model.Package | model.Group], key: str, value: str, own_id: Any) -> bool:

@@ -5,14 +5,12 @@ and templates ask ``allowed_operations``. Nothing else decides what a request's 
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-import ckan.plugins.toolkit as tk
-
-from ckanext.govdata.messages import bilingual
+from ckanext.govdata import workflows
 from ckanext.govdata.open_condition import Viewer
+from ckanext.govdata.workflows import Operation
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -36,45 +34,25 @@ NOT_CHECKING = "This request is not waiting for the platform check"
 NOT_DECIDING = "This request is not waiting for the department's decision"
 
 
-@dataclasses.dataclass(frozen=True)
-class Operation:
-    name: str
-    role: str
-    # From state → next state.
-    moves: Mapping[str, str]
-    # Refusal when the request's state allows no move.
-    refusal: str
-    # The action that performs it, and the parameters that choose this operation.
-    action: str
-    params: Mapping[str, str] = dataclasses.field(default_factory=dict)
-    # States where asking again changes nothing and succeeds (a double-clicked form).
-    settled: tuple[str, ...] = ()
-
-
-def _operations(*operations: Operation) -> dict[str, Operation]:
-    return {operation.name: operation for operation in operations}
-
-
-OPERATIONS = _operations(
-    Operation("update", APPLICANT, {DRAFT: DRAFT, RETURNED: RETURNED},
-              "Only a draft or a returned request can be changed", "govdata_access_request_update"),
-    Operation("submit", APPLICANT, {DRAFT: SUBMITTED, RETURNED: SUBMITTED},
-              "This request is closed and cannot be submitted", "govdata_access_request_submit",
-              settled=(SUBMITTED, DEPARTMENT_REVIEW, APPROVED)),
-    Operation("withdraw", APPLICANT, dict.fromkeys(OPEN_STATES, WITHDRAWN),
-              "A decided request cannot be withdrawn", "govdata_access_request_withdraw", settled=(WITHDRAWN,)),
-    Operation("pass", BUREAU, {SUBMITTED: DEPARTMENT_REVIEW}, NOT_CHECKING,
-              "govdata_access_request_review", {"outcome": "pass"}),
-    Operation("check_return", BUREAU, {SUBMITTED: RETURNED}, NOT_CHECKING,
-              "govdata_access_request_review", {"outcome": "return"}),
-    Operation("check_reject", BUREAU, {SUBMITTED: REJECTED}, NOT_CHECKING,
-              "govdata_access_request_review", {"outcome": "reject"}),
-    Operation("approve", DEPARTMENT, {DEPARTMENT_REVIEW: APPROVED}, NOT_DECIDING,
-              "govdata_access_request_decide", {"decision": "approve"}),
-    Operation("return", DEPARTMENT, {DEPARTMENT_REVIEW: RETURNED}, NOT_DECIDING,
-              "govdata_access_request_decide", {"decision": "return"}),
-    Operation("reject", DEPARTMENT, {DEPARTMENT_REVIEW: REJECTED}, NOT_DECIDING,
-              "govdata_access_request_decide", {"decision": "reject"}),
+OPERATIONS = workflows.table(
+    Operation("update", APPLICANT, {DRAFT: DRAFT, RETURNED: RETURNED}, "govdata_access_request_update",
+              refusal="Only a draft or a returned request can be changed"),
+    Operation("submit", APPLICANT, {DRAFT: SUBMITTED, RETURNED: SUBMITTED}, "govdata_access_request_submit",
+              refusal="This request is closed and cannot be submitted", settled=(SUBMITTED, DEPARTMENT_REVIEW, APPROVED)),
+    Operation("withdraw", APPLICANT, dict.fromkeys(OPEN_STATES, WITHDRAWN), "govdata_access_request_withdraw",
+              refusal="A decided request cannot be withdrawn", settled=(WITHDRAWN,)),
+    Operation("pass", BUREAU, {SUBMITTED: DEPARTMENT_REVIEW}, "govdata_access_request_review", {"outcome": "pass"},
+              refusal=NOT_CHECKING),
+    Operation("check_return", BUREAU, {SUBMITTED: RETURNED}, "govdata_access_request_review", {"outcome": "return"},
+              refusal=NOT_CHECKING),
+    Operation("check_reject", BUREAU, {SUBMITTED: REJECTED}, "govdata_access_request_review", {"outcome": "reject"},
+              refusal=NOT_CHECKING),
+    Operation("approve", DEPARTMENT, {DEPARTMENT_REVIEW: APPROVED}, "govdata_access_request_decide", {"decision": "approve"},
+              refusal=NOT_DECIDING),
+    Operation("return", DEPARTMENT, {DEPARTMENT_REVIEW: RETURNED}, "govdata_access_request_decide", {"decision": "return"},
+              refusal=NOT_DECIDING),
+    Operation("reject", DEPARTMENT, {DEPARTMENT_REVIEW: REJECTED}, "govdata_access_request_decide", {"decision": "reject"},
+              refusal=NOT_DECIDING),
 )
 # Revoking acts on the request's grant, not its state: the department, while the grant is in force.
 REVOKE = "revoke"
@@ -89,10 +67,7 @@ BULK_OPERATIONS: dict[str, tuple[str, ...]] = {
 
 def operation_for(action: str, params: Mapping[str, Any]) -> Operation:
     """The operation an action call performs (``decision=reject`` of ``..._decide`` …)."""
-    for operation in OPERATIONS.values():
-        if operation.action == action and all(params.get(key) == value for key, value in operation.params.items()):
-            return operation
-    raise KeyError((action, dict(params)))
+    return workflows.operation_for(OPERATIONS, action, params)
 
 
 def _field(request: Any, name: str) -> Any:
@@ -113,22 +88,12 @@ def transition(request: Any, name: str) -> str | None:
 
     A state that allows no move is a ValidationError naming ``state``.
     """
-    operation = OPERATIONS[name]
-    state = request.state
-    if state in operation.settled:
-        return None
-    if state not in operation.moves:
-        raise tk.ValidationError({"state": [bilingual(operation.refusal)]})
-    return operation.moves[state]
+    return workflows.move(OPERATIONS[name], request.state)
 
 
 def allowed_operations(request: Mapping[str, Any], viewer: Viewer) -> list[str]:
     """What ``viewer`` may do with ``request`` (a request dict) now, in the table's order."""
-    allowed = [
-        operation.name
-        for operation in OPERATIONS.values()
-        if request["state"] in operation.moves and holds_role(operation.role, request, viewer)
-    ]
+    allowed = workflows.allowed(OPERATIONS.values(), request["state"], lambda role: holds_role(role, request, viewer))
     grant = request.get("grant")
     if grant and grant.get("in_force") and holds_role(DEPARTMENT, request, viewer):
         allowed.append(REVOKE)

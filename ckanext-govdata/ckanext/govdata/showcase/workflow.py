@@ -6,17 +6,17 @@ Nothing else decides what a showcase's state allows.
 """
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.govdata import workflows
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.showcase import contests, roles
 from ckanext.govdata.showcase.model import Contest
 from ckanext.govdata.showcase.roles import MODERATION_STATES, PENDING, PUBLISHED, REJECTED, RETURNED
+from ckanext.govdata.workflows import Operation
 
 # Who acts: the moderators (the bureau's staff), and the showcase's editor: its author or, for a
 # contest entry, the team's accounts while submissions are open.
@@ -24,22 +24,7 @@ MODERATOR = "moderator"
 EDITOR = "editor"
 
 
-@dataclasses.dataclass(frozen=True)
-class Operation:
-    name: str
-    role: str
-    # From state → next state.
-    moves: Mapping[str, str]
-    # The action that performs it, and the parameters that choose this operation.
-    action: str
-    params: Mapping[str, str] = dataclasses.field(default_factory=dict)
-
-
-def _operations(*operations: Operation) -> dict[str, Operation]:
-    return {operation.name: operation for operation in operations}
-
-
-OPERATIONS = _operations(
+OPERATIONS = workflows.table(
     Operation("publish", MODERATOR, dict.fromkeys(MODERATION_STATES, PUBLISHED), "govdata_showcase_moderate", {"decision": PUBLISHED}),
     Operation("return", MODERATOR, dict.fromkeys(MODERATION_STATES, RETURNED), "govdata_showcase_moderate", {"decision": RETURNED}),
     Operation("reject", MODERATOR, dict.fromkeys(MODERATION_STATES, REJECTED), "govdata_showcase_moderate", {"decision": REJECTED}),
@@ -70,12 +55,7 @@ def holds_role(role: str, package: model.Package, user: Any) -> bool:
 
 def allowed_operations(package: model.Package, user: Any) -> list[str]:
     """What ``user`` may do with the showcase now, in the table's order."""
-    state = roles.moderation_state(package)
-    return [
-        operation.name
-        for operation in OPERATIONS.values()
-        if state in operation.moves and holds_role(operation.role, package, user)
-    ]
+    return workflows.allowed(OPERATIONS.values(), roles.moderation_state(package), lambda role: holds_role(role, package, user))
 
 
 def may(package: model.Package, user: Any, *names: str) -> bool:

@@ -42,6 +42,7 @@ REFUSED: dict[str, Payload] = {
     "govdata_access_grant_revoke": lambda w: {"id": w["grant"]["id"], "reason": "撤销"},
     "govdata_access_ledger_export": lambda w: {},
     "govdata_access_request_counts": lambda w: {},
+    "govdata_access_request_decision_times": lambda w: {},
     "govdata_access_reminders_send": lambda w: {},
     "govdata_workday_override_set": lambda w: {"day": "2027-01-04", "is_workday": False},
     "govdata_workday_override_delete": lambda w: {"day": "2027-01-04"},

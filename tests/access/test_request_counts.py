@@ -1,4 +1,5 @@
-"""govdata_access_request_counts: requests per state, for the bureau and for a department's members."""
+"""govdata_access_request_counts: requests per state, for the bureau and for a department's members;
+govdata_access_request_decision_times: requests decided per department, for the bureau."""
 from __future__ import annotations
 
 import pytest
@@ -48,3 +49,17 @@ def test_a_departments_members_count_its_requests_only(app, two_departments):
             headers=headers, status=404)
 
     assert own.json["result"] == {"approved": 1, "submitted": 1}
+
+
+def test_the_bureau_sees_decisions_per_department_and_no_one_else(app, two_departments):
+    first, second = two_departments
+    member = factories.member(first["id"], role="admin")
+
+    times = call_action("govdata_access_request_decision_times", _as(factories.sysadmin()))
+    app.get("/api/3/action/govdata_access_request_decision_times", headers={"Authorization": member["token"]}, status=403)
+    app.get("/api/3/action/govdata_access_request_decision_times", status=403)
+
+    assert times[first["id"]]["requests"] == 2
+    assert times[first["id"]]["requests_decided"] == 1
+    assert times[first["id"]]["days_to_decision"] is not None
+    assert times[second["id"]] == {"requests": 1, "requests_decided": 0, "days_to_decision": None}

@@ -53,6 +53,7 @@ def world() -> dict[str, Any]:
         "govdata_access_request_list": {"scope": "review", "state": "submitted", "package_id": conditional["id"],
                                         "date_from": "2026-01-01", "limit": 10, "offset": 0},
         "govdata_access_request_counts": {"organization_id": department["id"]},
+        "govdata_access_request_decision_times": {},
         "govdata_access_request_submit": {"id": request["id"]},
         "govdata_access_request_review": {"id": request["id"], "outcome": "pass", "reason": "材料齐全"},
         "govdata_access_request_decide": {"id": request["id"], "decision": "approve", "expires_on": "2030-01-01"},
@@ -114,6 +115,7 @@ GROUPS = {
         "govdata_access_request_decide", "govdata_access_request_withdraw", "govdata_access_grant_list",
         "govdata_access_grant_revoke", "govdata_access_ledger_export", "govdata_access_notice_list",
         "govdata_access_notice_read", "govdata_access_reminders_send", "govdata_access_request_counts",
+        "govdata_access_request_decision_times",
     ],
     "calendar_and_stats": [
         "govdata_workday_calendar_show", "govdata_workday_override_set", "govdata_workday_override_delete",

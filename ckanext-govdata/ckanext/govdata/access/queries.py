@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 
 from ckanext.govdata import calendar
@@ -56,3 +57,23 @@ def scoped(viewer: Viewer, scope: str) -> Any:
     if viewer.sysadmin:
         return query
     return query.filter(AccessRequest.organization_id.in_(sorted(viewer.staff_orgs()) or [""]))
+
+
+def decision_times() -> dict[str, dict[str, Any]]:
+    """Requests received and decided per department, and the mean days to a decision."""
+    decided = AccessRequest.decided_at.is_not(None) & AccessRequest.submitted_at.is_not(None)
+    days = sa.extract("epoch", AccessRequest.decided_at - AccessRequest.submitted_at) / 86400.0
+    query = model.Session.query(
+        AccessRequest.organization_id,
+        sa.func.count(),
+        sa.func.count().filter(decided),
+        sa.func.avg(days).filter(decided),
+    ).group_by(AccessRequest.organization_id)
+    return {
+        organization_id: {
+            "requests": int(total),
+            "requests_decided": int(decided_count),
+            "days_to_decision": round(float(mean), 1) if mean is not None else None,
+        }
+        for organization_id, total, decided_count, mean in query
+    }

@@ -93,6 +93,13 @@ def govdata_access_request_counts(context: Context, data_dict: DataDict) -> Auth
     return _refuse(bilingual("Only the department's members may count its requests"))
 
 
+def govdata_access_request_decision_times(context: Context, data_dict: DataDict) -> AuthResult:
+    """Bureau staff (sysadmins) only: it covers every department."""
+    if Viewer.from_context(context).sysadmin:
+        return {"success": True}
+    return _refuse(bilingual("Only the department's members may count its requests"))
+
+
 def _member_of(user_id: str, organization_id: str) -> bool:
     """Any capacity: members see their department's figures on the monitoring page."""
     return (

@@ -38,16 +38,11 @@ def _timeliness(request: AccessRequest, today: dt.date) -> str | None:
     return None
 
 
-def _user_name(user_id: str | None) -> str | None:
-    user = model.User.get(user_id) if user_id else None
-    return user.name if user else None
-
-
 def _event_dict(event: AccessRequestEvent, submitted_on: dt.date | None) -> dict[str, Any]:
     return {
         "id": event.id,
         "action": event.action,
-        "actor": _user_name(event.actor_id),
+        "actor": grants.user_name(event.actor_id),
         "from_state": event.from_state,
         "to_state": event.to_state,
         "note": event.note,
@@ -67,7 +62,7 @@ def request_dict(request: AccessRequest, detail: bool = False) -> dict[str, Any]
         "id": request.id,
         "state": request.state,
         "user_id": request.user_id,
-        "user_name": _user_name(request.user_id),
+        "user_name": grants.user_name(request.user_id),
         "package_id": request.package_id,
         "package_name": package.name if package else None,
         "package_title": package.title if package else None,

@@ -6,7 +6,7 @@ made by deciding a request (``access``) or issued by another feature (``grants.i
 from __future__ import annotations
 
 from ckanext.govdata.grants.model import AccessGrant, AccessLog
-from ckanext.govdata.grants.queries import grant_dict, of_request, valid_by_package
+from ckanext.govdata.grants.queries import grant_dict, of_request, user_name, valid_by_package
 from ckanext.govdata.grants.validity import ACTIVE, EXPIRED, PENDING, REVOKED, STATUSES, in_force, is_valid, status
 
 __all__ = [
@@ -22,5 +22,6 @@ __all__ = [
     "is_valid",
     "of_request",
     "status",
+    "user_name",
     "valid_by_package",
 ]

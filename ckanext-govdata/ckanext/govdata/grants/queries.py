@@ -25,7 +25,8 @@ def of_request(request_id: str) -> AccessGrant | None:
     return model.Session.query(AccessGrant).filter(AccessGrant.request_id == request_id).one_or_none()
 
 
-def _user_name(user_id: str | None) -> str | None:
+def user_name(user_id: str | None) -> str | None:
+    """The account name of ``user_id``, or None for no (or a deleted) user."""
     user = model.User.get(user_id) if user_id else None
     return user.name if user else None
 
@@ -37,7 +38,7 @@ def grant_dict(grant: AccessGrant, today: dt.date | None = None) -> dict[str, An
         "id": grant.id,
         "request_id": grant.request_id,
         "user_id": grant.user_id,
-        "user_name": _user_name(grant.user_id),
+        "user_name": user_name(grant.user_id),
         "package_id": grant.package_id,
         "package_name": package.name if package else None,
         "package_title": package.title if package else None,
@@ -46,7 +47,7 @@ def grant_dict(grant: AccessGrant, today: dt.date | None = None) -> dict[str, An
         "starts_on": grant.starts_on.isoformat(),
         "expires_on": grant.expires_on.isoformat(),
         "revoked_at": grant.revoked_at.isoformat() if grant.revoked_at else None,
-        "revoked_by": _user_name(grant.revoked_by),
+        "revoked_by": user_name(grant.revoked_by),
         "revoke_reason": grant.revoke_reason,
         "source": grant.source,
         "note": grant.note,

@@ -4,14 +4,13 @@ Field labels are English here; their Chinese is in the zh_Hans_CN catalogue.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ckan.logic.schema import validator_args
 from ckan.types import Schema
 
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.validators import Fields, stripped
+from ckanext.govdata.validators import Fields, rules, stripped
 
 APPLICANT_TYPES = ("person", "organisation")
 SUBJECT_CONSENTS = ("self", "authorisation")
@@ -21,8 +20,6 @@ LIST_SCOPES = ("mine", "review")
 # Paging bounds: a client cannot ask the database for a negative offset or an unbounded page.
 MAX_LIMIT = 1000
 MAX_OFFSET = 10_000_000
-PHONE_PATTERN = re.compile(r"^[0-9+()\- ]{5,30}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 FIELDS = Fields({
     "id": "Request ID",
@@ -77,8 +74,8 @@ def request_create_schema(ignore_missing, unicode_safe) -> Schema:
         "applicant_type": [FIELDS.required, FIELDS.choice(APPLICANT_TYPES)],
         "applicant_name": [FIELDS.required, unicode_safe, stripped, FIELDS.max_length(200)],
         "credit_code": [ignore_missing, unicode_safe, FIELDS.credit_code],
-        "contact_phone": [ignore_missing, unicode_safe, FIELDS.pattern(PHONE_PATTERN)],
-        "contact_email": [ignore_missing, unicode_safe, FIELDS.pattern(EMAIL_PATTERN)],
+        "contact_phone": [ignore_missing, unicode_safe, FIELDS.pattern(rules.PHONE_PATTERN)],
+        "contact_email": [ignore_missing, unicode_safe, FIELDS.pattern(rules.EMAIL_PATTERN)],
         "purpose": [FIELDS.required, unicode_safe, FIELDS.max_length(2000)],
         "scenario": [FIELDS.required, unicode_safe, FIELDS.max_length(2000)],
         "period_start": [FIELDS.required, FIELDS.iso_date],

@@ -45,6 +45,9 @@ class Fields:
         """``msgid`` about field ``name``, in Chinese and English."""
         return bilingual(msgid, field=self.label(name), **params)
 
+    def _refuse(self, key: Key, errors: dict[Key, list[str]], refused: rules.RuleError) -> None:
+        errors[key].append(self.message(_name(key), refused.msgid, **refused.params))
+
     def _checked(self, check: Callable[[Any], Any], *, stop: bool = True) -> Validator:
         """A validator that runs ``check`` on a given value and stores its result."""
 
@@ -55,7 +58,7 @@ class Fields:
             try:
                 data[key] = check(value)
             except rules.RuleError as refused:
-                errors[key].append(self.message(_name(key), refused.msgid, **refused.params))
+                self._refuse(key, errors, refused)
                 if stop:
                     raise StopOnError from None
 
@@ -102,7 +105,7 @@ class Fields:
             try:
                 data[key] = rules.parse_flag(value)
             except rules.RuleError as refused:
-                errors[key].append(self.message(_name(key), refused.msgid, **refused.params))
+                self._refuse(key, errors, refused)
                 raise StopOnError from None
 
         return validator
@@ -131,7 +134,7 @@ class Fields:
             try:
                 data[key] = rules.split_names(data.get(key))
             except rules.RuleError as refused:
-                errors[key].append(self.message(_name(key), refused.msgid))
+                self._refuse(key, errors, refused)
                 raise StopOnError from None
 
         return validator

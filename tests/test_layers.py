@@ -29,7 +29,7 @@ TOP_LEVEL = {
     "storage": 2, "validators": 2, "workflows": 2,
     "calendar": 3, "grants": 4, "open_condition": 5, "search": 6, "dcat": 6, "logic": 7,
     "access": FEATURE, "stats": FEATURE, "showcase": FEATURE,
-    "plugin": INTERFACE, "views": INTERFACE, "cli": INTERFACE, "search_cli": INTERFACE, "helpers": INTERFACE,
+    "plugin": INTERFACE, "views": INTERFACE, "cli": INTERFACE, "helpers": INTERFACE,
     "web_security": INTERFACE, "security_headers": INTERFACE, "demo": INTERFACE, "migration": INTERFACE,
 }
 FEATURE_INTERFACE = {"plugin", "views", "cli", "helpers"}

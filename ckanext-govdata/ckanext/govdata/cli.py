@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ckanext.govdata import search_cli
+from ckanext.govdata.search import cli as search_cli
 from ckanext.govdata.stats import cli as stats_cli
 
 

@@ -4,13 +4,16 @@
 #   bin/solr.sh start     start it, or reuse a node that already answers; safe to run twice
 #   bin/solr.sh stop      SIGTERM, then SIGKILL if it has not stopped after a timeout
 #   bin/solr.sh status    say whether it runs (exit 0) or not (exit 3)
-#   bin/solr.sh restart   stop, then start (picks up configset changes)
+#   bin/solr.sh restart   stop, then start (picks up new jars from search/)
+#   bin/solr.sh reload    copy config/solr into every core and reload them, without a restart
+#                         (start does this by itself when config/solr changed)
 #   bin/solr.sh build     build the launchers (search/) if their sources changed
 #   bin/solr.sh cloud [--nodes 2] [--shards 2] [--replicas 2] [--port 8990]
 #                         a throw-away SolrCloud in the foreground (embedded ZooKeeper, collection
 #                         ckan from config/solr); type "stop 2" / "start 2" / "status", Ctrl-C ends it
 # Environment: SOLR_PORT (8983), SOLRCLOUD_PORT (8990), GOVDATA_LOCAL (<repo>/.local).
 # Files: $GOVDATA_LOCAL/solr/{home/,solr.pid,solr.log,solr.out}. Index data survives restarts.
+# A start with new jars (search/pom.xml) on a running node needs 'restart'.
 # SolrCloud: $GOVDATA_LOCAL/solrcloud/{cluster/,solr.log}; the cluster is wiped at each start.
 set -euo pipefail
 
@@ -88,27 +91,63 @@ build() {
     touch "$BUILD_STAMP"
 }
 
-# Solr home: solr.xml, the configset (refreshed from config/solr on every start) and one
-# directory per core, whose data/ is left alone.
-prepare_home() {
-    local configset="$SOLR_HOME/configsets/govdata" core
-    mkdir -p "$configset"
-    cp "$CONFIG/solr.xml" "$SOLR_HOME/solr.xml"
-    rm -rf "$configset/conf.new"
-    cp -R "$CONFIG/conf" "$configset/conf.new"
-    rm -rf "$configset/conf"
-    mv "$configset/conf.new" "$configset/conf"
-    for core in "${CORES[@]}"; do
-        mkdir -p "$SOLR_HOME/$core"
-        printf 'name=%s\nconfigSet=govdata\n' "$core" >"$SOLR_HOME/$core/core.properties"
-    done
+# Solr home: solr.xml and one directory per core holding its own copy of config/solr/conf,
+# refreshed on every start and reload. Each core keeps what Solr wrote itself: its data/ and its
+# managed resources (_schema_analysis_*.json: the synonyms staff edit), which config/solr only
+# seeds. Cores made by 'bin/dev sandbox' and the tests live here too and are refreshed alike.
+MANAGED_GLOB='_schema_analysis_*.json'
+
+copy_conf() {
+    local dir="$1" file
+    rm -rf "$dir/conf.new"
+    cp -R "$CONFIG/conf" "$dir/conf.new"
+    if [ -d "$dir/conf" ]; then
+        for file in "$dir"/conf/$MANAGED_GLOB; do
+            [ -e "$file" ] && cp "$file" "$dir/conf.new/"
+        done
+    fi
+    rm -rf "$dir/conf"
+    mv "$dir/conf.new" "$dir/conf"
 }
 
-warn_if_config_changed() {
-    if [ -d "$SOLR_HOME/configsets/govdata/conf" ] &&
-        ! diff -rq "$CONFIG/conf" "$SOLR_HOME/configsets/govdata/conf" >/dev/null 2>&1; then
-        say "config/solr changed since Solr started: run 'bin/solr.sh restart' to load it"
-    fi
+prepare_home() {
+    local core dir
+    mkdir -p "$SOLR_HOME"
+    cp "$CONFIG/solr.xml" "$SOLR_HOME/solr.xml"
+    for core in "${CORES[@]}"; do
+        mkdir -p "$SOLR_HOME/$core"
+        printf 'name=%s\n' "$core" >"$SOLR_HOME/$core/core.properties"
+    done
+    for dir in "$SOLR_HOME"/*/; do
+        dir="${dir%/}"
+        [ -f "$dir/core.properties" ] || continue
+        # Cores of older checkouts shared configsets/govdata: give them their own copy.
+        sed -i '/^configSet=/d' "$dir/core.properties"
+        copy_conf "$dir"
+    done
+    rm -rf "$SOLR_HOME/configsets"
+}
+
+config_changed() {
+    [ -d "$SOLR_HOME/ckan/conf" ] || return 0
+    ! diff -rq -x "$MANAGED_GLOB" "$CONFIG/conf" "$SOLR_HOME/ckan/conf" >/dev/null 2>&1
+}
+
+# Copies config/solr into every core of the running node and reloads them: schema and
+# solrconfig changes without a restart. New jars (search/pom.xml) still need 'restart'.
+cmd_reload() {
+    local dir core
+    ping_core ckan || die "Solr does not answer on port $PORT ('bin/solr.sh start' first)"
+    running_pid >/dev/null || die "the node on port $PORT was not started by this script; reload its cores yourself"
+    prepare_home
+    for dir in "$SOLR_HOME"/*/; do
+        dir="${dir%/}"
+        [ -f "$dir/core.properties" ] || continue
+        core="$(sed -n 's/^name=//p' "$dir/core.properties")"
+        curl -fsS -m 120 "http://127.0.0.1:$PORT/solr/admin/cores?action=RELOAD&core=$core&wt=json" >/dev/null ||
+            die "reloading core $core failed; see $LOG_FILE"
+    done
+    say "Reloaded the cores with config/solr"
 }
 
 cmd_start() {
@@ -116,7 +155,13 @@ cmd_start() {
     if ping_core ckan; then
         say "Solr already answers on port $PORT"
         ping_core ckan_test || say "warning: core ckan_test does not answer on port $PORT"
-        warn_if_config_changed
+        if config_changed; then
+            if running_pid >/dev/null; then
+                cmd_reload
+            else
+                say "config/solr differs from the running node's cores: reload them to use it"
+            fi
+        fi
         return 0
     fi
     if pid="$(running_pid)"; then
@@ -206,8 +251,8 @@ cmd_cloud() {
 }
 
 case "${1:-}" in
-    start | stop | status | restart | build | cloud) ;;
-    *) echo "usage: bin/solr.sh start|stop|status|restart|build|cloud" >&2; exit 2 ;;
+    start | stop | status | restart | reload | build | cloud) ;;
+    *) echo "usage: bin/solr.sh start|stop|status|restart|reload|build|cloud" >&2; exit 2 ;;
 esac
 
 mkdir -p "$SOLR_DIR"
@@ -220,6 +265,7 @@ case "$1" in
     stop) cmd_stop ;;
     status) cmd_status ;;
     restart) cmd_stop && cmd_start ;;
+    reload) cmd_reload ;;
     build) build ;;
     # The cloud runs in the foreground: release the lock so the standalone node stays manageable.
     cloud) build && exec 9>&- && shift && cmd_cloud "$@" ;;

@@ -93,8 +93,9 @@ build() {
 
 # Solr home: solr.xml and one directory per core holding its own copy of config/solr/conf,
 # refreshed on every start and reload. Each core keeps what Solr wrote itself: its data/ and its
-# managed resources (_schema_analysis_*.json: the synonyms staff edit), which config/solr only
-# seeds. Cores made by 'bin/dev sandbox' and the tests live here too and are refreshed alike.
+# managed resources (_schema_analysis_*.json: the synonyms staff edit) once changed through
+# Solr's REST API; until then config/solr's seed. Cores made by 'bin/dev sandbox' and the tests
+# live here too and are refreshed alike.
 MANAGED_GLOB='_schema_analysis_*.json'
 
 copy_conf() {
@@ -102,8 +103,12 @@ copy_conf() {
     rm -rf "$dir/conf.new"
     cp -R "$CONFIG/conf" "$dir/conf.new"
     if [ -d "$dir/conf" ]; then
+        # Solr marks a managed resource changed through its REST API with updatedSinceInit;
+        # one never changed follows config/solr's seed.
         for file in "$dir"/conf/$MANAGED_GLOB; do
-            [ -e "$file" ] && cp "$file" "$dir/conf.new/"
+            if [ -e "$file" ] && grep -q '"updatedSinceInit"' "$file"; then
+                cp "$file" "$dir/conf.new/"
+            fi
         done
     fi
     rm -rf "$dir/conf"

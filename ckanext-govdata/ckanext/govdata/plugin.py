@@ -10,6 +10,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.govdata import cli, helpers, search, security_headers, settings, validators, views, web_security
 from ckanext.govdata.logic import action, auth
+from ckanext.govdata.search import query as search_query
 
 
 @tk.blanket.config_declarations
@@ -32,6 +33,12 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "govdata")
+        # search.query sends typed text as {!edismax …}; CKAN refuses local parameters of any
+        # parser not listed here.
+        parsers = config.get("ckan.search.solr_allowed_query_parsers") or []
+        parsers = parsers.split() if isinstance(parsers, str) else list(parsers)
+        if "edismax" not in parsers:
+            config["ckan.search.solr_allowed_query_parsers"] = [*parsers, "edismax"]
 
     # IConfigurable: a bad ckanext.govdata.* value stops start-up, naming the option.
     def configure(self, config: Any) -> None:
@@ -44,6 +51,9 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.index_fields(pkg_dict)
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return search_query.shape(search_params)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
         return search.label_facets(search_results)

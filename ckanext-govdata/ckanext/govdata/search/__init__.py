@@ -43,11 +43,8 @@ def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
     return search_results
 
 
-def _department_code(organization_id: str | None) -> str | None:
-    if not organization_id:
-        return None
-    organization = model.Group.get(organization_id)
-    return organization.extras.get("department_code") if organization else None
+def _department(organization_id: str | None) -> model.Group | None:
+    return model.Group.get(organization_id) if organization_id else None
 
 
 def as_list(value: Any) -> list[Any]:
@@ -64,7 +61,7 @@ def as_list(value: Any) -> list[Any]:
 
 
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """Flatten repeating subfields into searchable lists and add the department code.
+    """Flatten repeating subfields into searchable lists; add the department's title and code.
 
     The full dataset stays in ``validated_data_dict``; Solr only needs what is searched,
     faceted or sorted on.
@@ -80,7 +77,12 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     pkg_dict["data_items_name_zh"] = [item.get("name_zh", "") for item in items if item.get("name_zh")]
     parameters = as_list(pkg_dict.pop("api_parameters", None))
     pkg_dict["api_parameter_name"] = [parameter.get("name", "") for parameter in parameters]
-    code = _department_code(pkg_dict.get("owner_org"))
-    if code:
-        pkg_dict["department_code"] = code
+    department = _department(pkg_dict.get("owner_org"))
+    if department is not None:
+        # Searchable by the name people read (CKAN indexes only the slug); short names reach
+        # it through the synonyms.
+        pkg_dict["organization_title"] = department.title
+        code = department.extras.get("department_code")
+        if code:
+            pkg_dict["department_code"] = code
     return pkg_dict

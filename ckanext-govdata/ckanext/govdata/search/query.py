@@ -1,0 +1,109 @@
+"""How a typed query becomes a Solr query: Chinese run-on phrases, short names and near misses.
+
+People type 公交站点查询 for 公交站点信息查询接口: no spaces, words dropped, words reordered. The
+catalogue's text fields index Chinese as overlapping bigrams (schema.xml, type ``text``), so the
+query is analysed into bigrams too, and a dataset matches when it holds most of them (``mm``),
+not all in one contiguous run. Ranking then prefers, in this order of weight:
+
+- the whole query as a phrase, or nearly (``pf`` with slop ``ps``), in the title;
+- the query's words, not only its bigrams (``title_words``: smartcn word segmentation), so that
+  海关 ranks 海关进出口统计 above 上海关于…;
+- the title over data items, the description, tags and the department (``qf`` weights).
+
+Synonyms (department short names, government terms) apply inside Solr at query time
+(``ManagedSynonymGraphFilterFactory`` in the ``text`` query analyser; ``search.synonyms``).
+
+Only free text is shaped: a query with field syntax (``title:公交``), local parameters or the
+match-all query stays CKAN's own (lucene parser, every clause required), because the portal's own
+code and API users write those and expect exact boolean semantics.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Field weights of the free-text query: title over data items over description over
+# tags and department. ``text`` is the catch-all (resources, extras, department).
+QUERY_FIELDS = (
+    "title^10 title_words^6 tags^6 organization_title^4 data_items_name_zh^4 data_items_name^3"
+    " res_name^2 notes^2 text_words^1.5 text^1"
+)
+# Phrase boosts: the query (nearly) as a phrase in the title, as bigrams and as words.
+PHRASE_FIELDS = "title^30 title_words^15 notes^3"
+# Adjacent pairs of the words typed with spaces between them.
+PAIR_FIELDS = "title^8 title_words^4"
+PHRASE_SLOP = 3
+# Up to two analysed terms (bigrams, Latin words): all of them; up to four: all but one; more:
+# three quarters. 公交站点查询 is 公交 交站 站点 点查 查询, and 公交站点信息查询接口 holds four of them.
+MINIMUM_MATCH = "2<-1 4<75%"
+# When nothing matches that, one term is enough, and the page says the results are partial.
+RELAXED_MINIMUM_MATCH = "1"
+TIE = "0.2"
+
+RELAX_EXTRA = "ext_govdata_relaxed"
+FIELD_SYNTAX = re.compile(r"(?<![\\])[A-Za-z_][A-Za-z0-9_.]*\s*:")
+# Characters edismax would read as syntax inside one query string that has no fields:
+# they carry no meaning for a person typing words, so they become spaces.
+NOISE = re.compile(r"[\x00-\x1f\x7f{}\[\]()^~*?\\/!:]+")
+MAX_LENGTH = 200
+
+
+def is_free_text(q: str) -> bool:
+    """Whether ``q`` is words a person typed, not a query the code or an API user wrote."""
+    text = q.strip()
+    if not text or text in ("*:*", '""', "''") or text.startswith("{!"):
+        return False
+    return not FIELD_SYNTAX.search(text)
+
+
+def clean(q: str) -> str:
+    """The typed text without parser syntax and control characters, at most MAX_LENGTH long.
+
+    Quotes stay (a quoted phrase is still a phrase), unless they are unbalanced.
+    """
+    text = NOISE.sub(" ", q)
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:MAX_LENGTH].strip()
+
+
+def _local(name: str, value: object) -> str:
+    # Quoted, so that CKAN's check of local parameters (ckan.lib.search.query) reads them.
+    return f"{name}='{value}'"
+
+
+def shape(search_params: dict[str, Any]) -> dict[str, Any]:
+    """Turns a free-text ``q`` into our edismax query; anything else is left to CKAN."""
+    q = search_params.get("q")
+    if not isinstance(q, str) or not is_free_text(q):
+        return search_params
+    text = clean(q)
+    if not text:
+        search_params["q"] = "*:*"
+        return search_params
+    relaxed = bool((search_params.get("extras") or {}).get(RELAX_EXTRA))
+    options = " ".join(
+        [
+            "edismax",
+            _local("sow", "false"),
+            # CKAN asks for q.op=AND, under which edismax requires every term and ignores mm.
+            _local("q.op", "OR"),
+            _local("qf", QUERY_FIELDS),
+            _local("pf", PHRASE_FIELDS),
+            _local("pf2", PAIR_FIELDS),
+            _local("ps", PHRASE_SLOP),
+            _local("qs", 1),
+            _local("mm", RELAXED_MINIMUM_MATCH if relaxed else MINIMUM_MATCH),
+            _local("tie", TIE),
+            # Typed text is words: no field may be named in it.
+            _local("uf", "-*"),
+        ]
+    )
+    search_params["q"] = "{!" + options + "}" + text
+    # Solr reads local parameters in q only under the lucene parser (SOLR-11501); naming it
+    # also keeps CKAN from choosing dismax.
+    search_params["defType"] = "lucene"
+    search_params.pop("qf", None)
+    search_params.pop("mm", None)
+    return search_params

@@ -6,7 +6,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import flask
 
-from ckanext.govdata import vocabularies
+from ckanext.govdata import request_scope, vocabularies
+from ckanext.govdata.search import query as search_query
 
 
 def govdata_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
@@ -76,8 +77,14 @@ def govdata_main_nav() -> list[tuple[str, str, list[str]]]:
     return [entry for entry in entries if entry[0] in endpoints]
 
 
+def govdata_search_relaxed(query: str) -> bool:
+    """Whether this request's dataset search for ``query`` gave relaxed results."""
+    return request_scope.take(search_query.RELAXED_SCOPE, None) == query
+
+
 def all_helpers() -> dict[str, Any]:
     return {
+        "govdata_search_relaxed": govdata_search_relaxed,
         "govdata_choices": govdata_choices,
         "govdata_label": govdata_label,
         "govdata_domains": govdata_domains,

@@ -18,7 +18,7 @@ from ckanext.govdata.search import query as search_query
 @tk.blanket.auth_functions(auth.all_auth_functions)
 @tk.blanket.validators(validators.all_validators)
 @tk.blanket.helpers(helpers.all_helpers)
-@tk.blanket.blueprints(lambda: [views.js_translations()])
+@tk.blanket.blueprints(lambda: [views.js_translations(), views.search_staff()])
 @tk.blanket.cli(lambda: [cli.govdata])
 class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)

@@ -62,6 +62,8 @@ COLLOQUIAL = {
     "sx-jkzx": ["疾控中心", "疾控"],
     "sx-xzfwzx": ["行政服务中心", "办事大厅"],
     "sx-gxs": ["供销社"],
+    "sx-tsg": ["图书馆", "绍兴市图书馆"],
+    "sx-dag": ["档案馆", "档案局"],
 }
 
 # Terms of government data that mean the same to the people searching.

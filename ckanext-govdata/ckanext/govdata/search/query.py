@@ -41,11 +41,15 @@ RELAXED_MINIMUM_MATCH = "1"
 TIE = "0.2"
 
 RELAX_EXTRA = "ext_govdata_relaxed"
+# Where the package_search action leaves, for the page, the query it relaxed.
+RELAXED_SCOPE = "govdata_search_relaxed"
 FIELD_SYNTAX = re.compile(r"(?<![\\])[A-Za-z_][A-Za-z0-9_.]*\s*:")
 # Characters edismax would read as syntax inside one query string that has no fields:
 # they carry no meaning for a person typing words, so they become spaces.
 NOISE = re.compile(r"[\x00-\x1f\x7f{}\[\]()^~*?\\/!:]+")
-MAX_LENGTH = 200
+# Longer typed text is cut: each character adds a bigram clause to every query field, and Solr
+# refuses a query of more than 1024 clauses. Nobody types more than this into a search box.
+MAX_LENGTH = 50
 
 
 def is_free_text(q: str) -> bool:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Solr with BasicAuth: writes security.json from the environment (hashes only, never the
 # passwords), then creates the core and runs Solr as the image's solr-precreate does.
-# Accounts: "admin" (everything) and the one CKAN uses (reads and writes core "ckan" only).
+# Accounts: "admin" (everything) and the one CKAN uses: reads and writes core "ckan", edits its
+# synonyms (the bureau's /search/synonyms page) and reloads it, nothing else.
 set -eu
 
 refuse() { echo "solr: refusing to start: $1" >&2; exit 1; }
@@ -42,6 +43,9 @@ cat > "${SOLR_HOME:-/var/solr/data}/security.json" <<JSON
     "class": "solr.RuleBasedAuthorizationPlugin",
     "user-role": {"admin": ["admin"], "$CKAN_SOLR_USER": ["ckan"]},
     "permissions": [
+      {"name": "ckan-synonyms", "collection": "ckan", "path": "/schema/analysis/synonyms/*", "role": ["ckan", "admin"]},
+      {"name": "ckan-reload", "path": "/admin/cores", "params": {"action": ["RELOAD", "STATUS"], "core": ["ckan"]}, "role": ["ckan", "admin"]},
+      {"name": "ckan-system-info", "path": "/admin/info/system", "role": ["ckan", "admin"]},
       {"name": "security-edit", "role": "admin"},
       {"name": "security-read", "role": "admin"},
       {"name": "schema-edit", "role": "admin"},

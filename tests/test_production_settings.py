@@ -198,6 +198,13 @@ def test_solr_starts_with_basic_auth_for_the_accounts_in_the_environment(tmp_pat
     permissions = security["authorization"]["permissions"]
     assert permissions[-1] == {"name": "all", "role": "admin"}
     assert [p["role"] for p in permissions if p["name"] == "security-edit"] == ["admin"]
+    # CKAN's account: its core, the synonyms of that core and reloading it (search synonyms page).
+    granted = {p["name"]: p for p in permissions if "ckan" in p["role"]}
+    assert set(granted) == {"ckan-core", "ckan-synonyms", "ckan-reload", "ckan-system-info"}
+    assert granted["ckan-reload"]["params"] == {"action": ["RELOAD", "STATUS"], "core": ["ckan"]}
+    names = [p["name"] for p in permissions]
+    assert names.index("ckan-synonyms") < names.index("schema-edit")
+    assert names.index("ckan-reload") < names.index("core-admin-edit")
 
 
 @pytest.mark.parametrize(

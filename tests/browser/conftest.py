@@ -54,9 +54,11 @@ def page(browser) -> Iterator[Any]:
 
 
 def log_in(page: Any, base_url: str, username: str, password: str = "correct123") -> None:
-    """Logs in through CKAN's login form."""
+    """Logs in through CKAN's login form (Enter in the password field: the first submit button
+    of the page is the header's search box)."""
     page.goto(f"{base_url}/user/login")
     page.fill("#field-login", username)
     page.fill("#field-password", password)
-    page.locator("form[action*='login'] button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.press("#field-password", "Enter")
+    assert "/user/login" not in page.url, "log-in failed"

@@ -8,6 +8,7 @@ import pytest
 from ckan.tests.helpers import call_action
 
 from tests import factories
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
@@ -22,21 +23,12 @@ def tab_for(browser) -> Iterator[Any]:
         contexts.append(context)
         tab = context.new_page()
         tab.set_default_timeout(15000)
-        _sign_in(tab, base_url, user["name"])
+        log_in(tab, base_url, user["name"])
         return tab
 
     yield open_tab
     for context in contexts:
         context.close()
-
-
-def _sign_in(tab: Any, base_url: str, username: str) -> None:
-    tab.goto(f"{base_url}/user/login")
-    tab.fill("#field-login", username)
-    tab.fill("#field-password", "correct123")
-    with tab.expect_navigation():
-        tab.press("#field-password", "Enter")
-    assert "/user/login" not in tab.url, "sign-in failed"
 
 
 def _download_links(tab: Any) -> list[str]:

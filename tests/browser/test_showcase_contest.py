@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from tests import factories
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
@@ -18,16 +19,6 @@ def _png() -> dict:
     data = io.BytesIO()
     Image.new("RGB", (1024, 640), (20, 110, 180)).save(data, format="PNG")
     return {"name": "screen.png", "mimeType": "image/png", "buffer": data.getvalue()}
-
-
-def log_in(page, base_url: str, username: str, password: str) -> None:
-    # conftest's log_in clicks the first submit button of the page, the header's search box.
-    page.goto(f"{base_url}/user/login")
-    page.fill("#field-login", username)
-    page.fill("#field-password", password)
-    with page.expect_navigation():
-        page.press("#field-password", "Enter")
-    assert "/user/login" not in page.url, "log-in failed"
 
 
 def _switch_user(page, base_url: str, user: dict | None) -> None:

@@ -50,6 +50,12 @@ def _context() -> dict[str, Any]:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
+def _flash_errors(error: tk.ValidationError) -> None:
+    for messages in error.error_dict.values():
+        for message in messages if isinstance(messages, list) else [messages]:
+            tk.h.flash_error(str(message))
+
+
 def synonyms() -> Any:
     """Lists the synonym groups; saves (or replaces) one, or removes one."""
     if not tk.current_user.is_authenticated:
@@ -73,18 +79,14 @@ def synonyms() -> Any:
                 return tk.redirect_to("govdata_search.synonyms")
             return tk.abort(400, tk._("Unknown operation"))
         except tk.ValidationError as error:
-            for messages in error.error_dict.values():
-                for message in messages if isinstance(messages, list) else [messages]:
-                    tk.h.flash_error(str(message))
+            _flash_errors(error)
         except tk.ObjectNotFound as error:
             tk.h.flash_error(str(error))
     groups: list[list[str]] = []
     try:
         groups = tk.get_action("govdata_search_synonym_list")(_context(), {})["groups"]
     except tk.ValidationError as error:
-        for messages in error.error_dict.values():
-            for message in messages if isinstance(messages, list) else [messages]:
-                tk.h.flash_error(str(message))
+        _flash_errors(error)
     edit = request.args.get("edit", "")
     editing = next((group for group in groups if edit and edit in group), None)
     return tk.render("govdata/search_synonyms.html", {"groups": groups, "form": form, "editing": editing})

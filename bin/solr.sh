@@ -126,6 +126,8 @@ prepare_home() {
     for dir in "$SOLR_HOME"/*/; do
         dir="${dir%/}"
         [ -f "$dir/core.properties" ] || continue
+        # A core with another configset on purpose (bench/search.py's previous one) says so.
+        [ -f "$dir/keep-conf" ] && continue
         # Cores of older checkouts shared configsets/govdata: give them their own copy.
         sed -i '/^configSet=/d' "$dir/core.properties"
         copy_conf "$dir"

@@ -23,6 +23,11 @@ Method, in one run:
    term, page or filter, drawn alternately for the two sides, so neither side is served from
    the other's query-result cache.
 6. Solr's heap (JVM metrics API, the whole node) and the core's index size.
+7. Case (a) once more straight to Solr, alternating between a second core ``ckan_bench_previous``
+   with the configset as it was before issue #13 (commit 5beaebd; the same documents without the
+   fields added since) queried with CKAN's previous dismax parameters, and ``ckan_bench`` queried
+   with the parameters CKAN sends now (search.query): the previous and the new query parsing and
+   analysis side by side.
 """
 from __future__ import annotations
 

@@ -1,22 +1,26 @@
-"""``ckan govdata search-index rebuild``: CKAN's rebuild with a progress bar and a summary.
+"""``ckan govdata search-index rebuild``: a bulk rebuild with a progress bar and a summary.
 
-CKAN 2.12's ``ckan search-index rebuild`` only rewrites an "Indexing dataset n/N" counter and
-stops at the first dataset that fails. This one indexes the same documents through CKAN's own
-indexing path, shows a bar with the rate and time left, goes on past a failing dataset and names
-it at the end, and commits to Solr once, when everything has been sent.
+CKAN 2.12's ``ckan search-index rebuild`` runs ``package_show`` and one Solr update per dataset,
+rewrites an "Indexing dataset n/N" counter and stops at the first dataset that fails. This one
+sends the same documents (search/bulk.py) a batch per query and per Solr update, in parallel
+workers, shows a bar with the rate and time left, goes on past a failing dataset and names it at
+the end, and commits to Solr once, when everything has been sent.
 """
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator, Sequence
 
 import click
-from ckan import logic, model
+from ckan import model
 from ckan.cli.search_index import get_orphans
 from ckan.common import config
 from ckan.lib import search
 
-DEFAULT_BATCH_SIZE = 100
+from ckanext.govdata.search import bulk, suggest
+
+DEFAULT_BATCH_SIZE = 250
+DEFAULT_WORKERS = os.cpu_count() or 1
 
 
 @click.group("search-index")
@@ -30,20 +34,24 @@ def search_index() -> None:
     default=DEFAULT_BATCH_SIZE,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Datasets read between two releases of the database session.",
+    help="Datasets read together and sent to Solr in one update.",
+)
+@click.option(
+    "--workers",
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Processes building and sending batches at once.",
 )
 @click.option("--keep-orphans", is_flag=True, help="Keep indexed datasets that are no longer in the database.")
-def rebuild(batch_size: int, keep_orphans: bool) -> None:
+def rebuild(batch_size: int, workers: int, keep_orphans: bool) -> None:
     """Index every dataset of the database again, newest first; one Solr commit at the end."""
     package_ids = _package_ids()
     started = time.monotonic()
-    failures: dict[str, str] = {}
     with click.progressbar(
         length=len(package_ids), label="Indexing datasets", show_pos=True, show_eta=True, width=36
     ) as bar:
-        for batch in _batches(package_ids, batch_size):
-            failures.update(_index(batch))
-            bar.update(len(batch))
+        failures = bulk.rebuild(package_ids, batch_size, workers, bar.update)
     search.commit()
     orphans = [] if keep_orphans else _clear_orphans()
     elapsed = time.monotonic() - started
@@ -61,31 +69,27 @@ def rebuild(batch_size: int, keep_orphans: bool) -> None:
         raise click.ClickException(f"{len(failures)} dataset(s) could not be indexed")
 
 
+@search_index.command("suggest")
+def suggest_build() -> None:
+    """Rebuild the search box's suggestions (titles, department names) from the index.
+
+    Run it after a rebuild and from cron: new titles are suggested from the next build on (the
+    suggestions of datasets hidden since are withheld at once; search/suggest.py).
+    """
+    started = time.monotonic()
+    try:
+        suggest.build()
+    except suggest.SuggestUnavailable as error:
+        raise click.ClickException(f"Solr did not build the suggestions: {error}") from None
+    click.secho(f"Built the search suggestions in {time.monotonic() - started:.1f} s.", fg="green")
+
+
 def _package_ids() -> list[str]:
     # Newest first, so that what users look for first is searchable first.
     query = model.Session.query(model.Package.id).order_by(model.Package.metadata_modified.desc())
     if config.get("ckan.search.remove_deleted_packages"):
         query = query.filter(model.Package.state != "deleted")
     return [package_id for (package_id,) in query]
-
-
-def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _index(package_ids: Sequence[str]) -> dict[str, str]:
-    """Sends ``package_ids`` to Solr without committing; returns the ones that failed."""
-    failures = {}
-    for package_id in package_ids:
-        try:
-            logic.index_update_package({"ignore_auth": True}, package_id, defer_commit=True)
-        except Exception as error:
-            failures[package_id] = f"{type(error).__name__}: {error}"[:500]
-            model.Session.rollback()
-    # The session would otherwise keep every dataset read so far.
-    model.Session.remove()
-    return failures
 
 
 def _clear_orphans() -> list[str]:

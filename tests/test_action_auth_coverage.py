@@ -153,6 +153,11 @@ PUBLIC: dict[str, tuple[str, Payload, Call]] = {
         lambda w: {"contest": w["contest"]["id"]},
         ("govdata_contest_score_submit", lambda w: {"entry": w["entry"]["id"], "scores": {"innovation": 40}}),
     ),
+    "govdata_search_suggest": (
+        "the search box's suggestions; the action narrows them to what each caller finds by search",
+        lambda w: {"q": "公交"},
+        ("govdata_department_report", lambda w: {}),
+    ),
 }
 
 

@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 import flask
 
 from ckanext.govdata import request_scope, vocabularies
+from ckanext.govdata.search import highlight as search_highlight
 from ckanext.govdata.search import query as search_query
 
 
@@ -82,8 +83,27 @@ def govdata_search_relaxed(query: str) -> bool:
     return request_scope.take(search_query.RELAXED_SCOPE, None) == query
 
 
+def govdata_search_highlights(query: Any, packages: list[dict[str, Any]]) -> dict[str, Any]:
+    """Dataset id -> {"title", "notes"}: where ``query`` matched in a page of results, marked."""
+    return search_highlight.highlights(query, [package["id"] for package in packages or [] if package.get("id")])
+
+
+def govdata_search_did_you_mean(query: Any, dataset_type: str | None = None) -> list[dict[str, str]]:
+    """Titles and department names to search instead of ``query``, which found nothing."""
+    if not isinstance(query, str) or not query.strip():
+        return []
+    data = {"q": query, "limit": 5, **({"type": dataset_type} if dataset_type else {})}
+    try:
+        result = tk.get_action("govdata_search_suggest")({}, data)
+    except tk.ValidationError:
+        return []
+    return [suggestion for suggestion in result["suggestions"] if suggestion["text"] != query.strip()]
+
+
 def all_helpers() -> dict[str, Any]:
     return {
+        "govdata_search_highlights": govdata_search_highlights,
+        "govdata_search_did_you_mean": govdata_search_did_you_mean,
         "govdata_search_relaxed": govdata_search_relaxed,
         "govdata_choices": govdata_choices,
         "govdata_label": govdata_label,

@@ -16,12 +16,14 @@ import ckan.plugins.toolkit as tk
 import click
 import sqlalchemy
 from ckan import model
+from ckan.lib import search as lib_search
 from ckan.lib.search.common import make_connection
 from werkzeug.datastructures import FileStorage
 
 from ckanext.govdata import vocabularies
 from ckanext.govdata.demo import catalogue
 from ckanext.govdata.demo.catalogue import API_TYPE, DATASET_TYPE, Catalogue, Package, SampleTable
+from ckanext.govdata.search import suggest
 
 REQUIRED_PLUGINS = ("govdata", "scheming_datasets", "scheming_organizations", "datastore")
 PACKAGE_SEARCH_ROWS = 1000
@@ -47,6 +49,7 @@ def load(seed: int = catalogue.DEFAULT_SEED) -> None:
         from ckanext.govdata.demo import showcases
 
         showcases.load(_context(), seed=seed)
+    _build_suggestions()
     figures = demo.figures()
     click.secho(
         f"Demo catalogue (seed {seed}): {figures.departments} departments, {figures.domains} domains, "
@@ -57,6 +60,16 @@ def load(seed: int = catalogue.DEFAULT_SEED) -> None:
         f"tables in {time.monotonic() - started:.0f} s.",
         fg="green",
     )
+
+
+def _build_suggestions() -> None:
+    """The search box's suggestions, from the index with everything just written committed."""
+    lib_search.commit()
+    try:
+        suggest.build()
+    except suggest.SuggestUnavailable as error:
+        click.secho(f"The search suggestions were not built ({error}): run ckan govdata search-index suggest",
+                    fg="yellow", err=True)
 
 
 def load_catalogue(demo: Catalogue) -> Tally:

@@ -9,7 +9,7 @@ from ckan.lib.search import SearchError
 from ckan.types import Action, Context, DataDict
 
 from ckanext.govdata import request_scope
-from ckanext.govdata.logic import synonyms
+from ckanext.govdata.logic import suggest, synonyms
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.search import query as search_query
 
@@ -72,4 +72,4 @@ def package_search(original_action: Action, context: Context, data_dict: DataDic
 
 
 def all_actions() -> dict[str, Action]:
-    return {"package_search": package_search, **synonyms.actions()}
+    return {"package_search": package_search, **synonyms.actions(), **suggest.actions()}

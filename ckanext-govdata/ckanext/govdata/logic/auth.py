@@ -9,7 +9,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
-from ckanext.govdata.logic import synonyms
+from ckanext.govdata.logic import suggest, synonyms
 from ckanext.govdata.messages import bilingual
 
 # CKAN 2.12 auth functions that assert on a missing user, dataset or resource.
@@ -45,4 +45,5 @@ def all_auth_functions() -> dict[str, AuthFunction]:
     return {
         **{name: _refusing_instead_of_failing(name) for name in ASSERTING_AUTH_FUNCTIONS},
         **synonyms.auth_functions(),
+        **suggest.auth_functions(),
     }

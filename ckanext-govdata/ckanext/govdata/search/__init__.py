@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.govdata import vocabularies
+from ckanext.govdata.search import suggest
 
 # Facet field -> vocabulary section whose labels name its values.
 LABELLED_FACETS = {
@@ -44,7 +45,9 @@ def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
 
 
 def _department(organization_id: str | None) -> model.Group | None:
-    return model.Group.get(organization_id) if organization_id else None
+    # owner_org is an id: Session.get answers without a query for a department the session holds
+    # (the bulk reindex loads each batch's departments at once).
+    return model.Session.get(model.Group, organization_id) if organization_id else None
 
 
 def as_list(value: Any) -> list[Any]:
@@ -85,4 +88,4 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         code = department.extras.get("department_code")
         if code:
             pkg_dict["department_code"] = code
-    return pkg_dict
+    return suggest.index_fields(pkg_dict)

@@ -139,6 +139,11 @@ class Fields:
 
         return validator
 
+    @property
+    def text(self) -> Validator:
+        """Text (see ``rules.check_text``); white space around it and control characters go."""
+        return self._checked(rules.check_text)
+
     def max_length(self, length: int) -> Validator:
         return self._checked(lambda value: rules.check_max_length(value, length), stop=False)
 

@@ -20,6 +20,7 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^[0-9+()\- ]{5,30}$")
 URL_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
 HTTP_URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 TRUE_WORDS = ("true", "yes", "on", "1", "t", "y")
 FALSE_WORDS = ("false", "no", "off", "0", "f", "n", "")
@@ -106,6 +107,13 @@ def check_pattern(value: Any, pattern: re.Pattern[str]) -> str:
     if not pattern.match(text):
         raise RuleError("{field} is not in a valid format: {value}", value=value)
     return text
+
+
+def check_text(value: Any) -> str:
+    """Text, not a list, object or number; control characters become spaces."""
+    if not isinstance(value, str):
+        raise RuleError("{field} must be text")
+    return CONTROL_CHARACTERS.sub(" ", value).strip()
 
 
 def check_max_length(value: Any, length: int) -> Any:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
@@ -71,7 +72,9 @@ def _ckan_index(package_ids: list[str]) -> None:
 
 def _differences(ckan: dict[str, Any], ours: dict[str, Any]) -> Iterator[str]:
     for field in sorted(set(ckan) | set(ours)):
-        if ckan.get(field, "<absent>") != ours.get(field, "<absent>"):
+        if field in ("data_dict", "validated_data_dict") and field in ckan and field in ours:
+            yield from (f"{field}: {difference}" for difference in _differences(json.loads(ckan[field]), json.loads(ours[field])))
+        elif ckan.get(field, "<absent>") != ours.get(field, "<absent>"):
             yield f"{field}: CKAN {ckan.get(field, '<absent>')!r} != bulk {ours.get(field, '<absent>')!r}"
 
 

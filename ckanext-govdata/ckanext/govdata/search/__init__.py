@@ -45,7 +45,9 @@ def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
 
 
 def _department(organization_id: str | None) -> model.Group | None:
-    return model.Group.get(organization_id) if organization_id else None
+    # owner_org is an id: Session.get answers without a query for a department the session holds
+    # (the bulk reindex loads each batch's departments at once).
+    return model.Session.get(model.Group, organization_id) if organization_id else None
 
 
 def as_list(value: Any) -> list[Any]:

@@ -23,7 +23,10 @@ from ckan import logic, model
 from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 from ckan.lib.dictization import model_dictize
+from ckan.lib.navl.dictization_functions import Invalid
 from ckan.logic.schema import default_show_package_schema
+from ckan.logic.validators import package_name_validator
+from ckan.model import PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_MIN_LENGTH
 from ckan.plugins import IPackageController, IResourceController, PluginImplementations
 from sqlalchemy import false, select
 
@@ -61,10 +64,12 @@ def build(package_ids: Sequence[str]) -> tuple[Documents, list[str], Failures]:
     documents: Documents = []
     deleted: list[str] = []
     failures: Failures = {}
+    schemas = _Schemas()
     with _collected(documents, deleted):
         for package, dictized in _dictized(package_ids):
             try:
-                search_index.PackageSearchIndex().index_package(_shown(package, dictized), defer_commit=True)
+                shown = _shown(package, dictized, schemas)
+                search_index.PackageSearchIndex().index_package(shown, defer_commit=True)
             except Exception as error:
                 failures[package.id] = _describe(error)
     return documents, deleted, failures
@@ -125,11 +130,50 @@ def _collected(documents: Documents, deleted: list[str]) -> Iterator[None]:
         search_index.make_connection = original
 
 
-def _shown(package: model.Package, dictized: dict[str, Any]) -> dict[str, Any]:
+def _name_length_validator(key: Any, data: Any, errors: Any, context: Any) -> Any:
+    """``package_name_validator`` without its query: a stored dataset's name is its own, and the
+    errors of show validation are dropped anyway; the length checks still stop the field's chain."""
+    value = data[key]
+    if not PACKAGE_NAME_MIN_LENGTH <= len(value) <= PACKAGE_NAME_MAX_LENGTH:
+        raise Invalid("name length")
+
+
+class _Schemas:
+    """The show schemas, built once per batch rather than once per dataset (scheming expands its
+    YAML each time), without the one validator that queries the database."""
+
+    def __init__(self) -> None:
+        self.default = _without_name_query(default_show_package_schema())
+        self._custom: dict[str, tuple[Any, dict[str, Any] | None]] = {}
+
+    def custom(self, package_type: str) -> tuple[Any, dict[str, Any] | None]:
+        """The dataset type's plugin and its show schema, None where it is the default one."""
+        if package_type not in self._custom:
+            plugin = lib_plugins.lookup_package_plugin(package_type)
+            schema = plugin.show_package_schema()
+            custom = None if schema == default_show_package_schema() else _without_name_query(schema)
+            self._custom[package_type] = (plugin, custom)
+        return self._custom[package_type]
+
+
+def _without_name_query(schema: dict[str, Any]) -> dict[str, Any]:
+    swapped: dict[str, Any] = {}
+    for key, value in schema.items():
+        if isinstance(value, dict):
+            swapped[key] = _without_name_query(value)
+        elif isinstance(value, list):
+            swapped[key] = [_name_length_validator if item is package_name_validator else item for item in value]
+        else:
+            swapped[key] = value
+    return swapped
+
+
+def _shown(package: model.Package, dictized: dict[str, Any], schemas: _Schemas) -> dict[str, Any]:
     """What ``package_show_default_and_custom_schemas`` makes of a dictized dataset, as CKAN's
     ``index_update_package`` passes it to the indexer."""
     context: Any = logic.fresh_context(
-        {"ignore_auth": True}, use_cache=False, validate=False, session=model.Session, package=package
+        {"ignore_auth": True}, use_cache=False, validate=False, model=model, session=model.Session, user="",
+        package=package,
     )
     for controller in PluginImplementations(IPackageController):
         controller.read(package)
@@ -137,17 +181,17 @@ def _shown(package: model.Package, dictized: dict[str, Any]) -> dict[str, Any]:
         for resource in dictized["resources"]:
             resource_controller.before_resource_show(resource)
 
-    default_schema = default_show_package_schema()
     with_default_schema, _errors = lib_plugins.plugin_validate(
-        object(), context, dictized, default_schema, "package_show"
+        object(), context, dictized, schemas.default, "package_show"
     )
-    package_plugin = lib_plugins.lookup_package_plugin(dictized["type"])
-    custom_schema = package_plugin.show_package_schema()
-    if custom_schema == default_schema:
+    package_plugin, custom_schema = schemas.custom(dictized["type"])
+    if custom_schema is None:
         with_custom_schema = with_default_schema
     else:
+        # Scheming writes its fields into the schema it is given: each dataset gets a fresh one.
+        fresh = {key: dict(value) if isinstance(value, dict) else value for key, value in custom_schema.items()}
         with_custom_schema, _errors = lib_plugins.plugin_validate(
-            package_plugin, context, dictized, custom_schema, "package_show"
+            package_plugin, context, dictized, fresh, "package_show"
         )
     logic.apply_after_dataset_show_plugins(context, with_custom_schema)
     return dict(with_default_schema, with_custom_schema=with_custom_schema)
@@ -173,11 +217,11 @@ def _dictized(package_ids: Sequence[str]) -> Iterator[tuple[model.Package, dict[
         .join(member, group.c["id"] == member.c["group_id"])
         .where(member.c["table_id"].in_(ids), member.c["state"] == "active", group.c["is_organization"] == false())
     )
-    organization_ids = {package.owner_org for package in packages if package.owner_org}
-    organizations = {
-        row.id: row
-        for row in model.Session.execute(
-            select(group).where(group.c["id"].in_(organization_ids), group.c["state"] == "active")
+    # Held for the batch, so that the indexing hooks' model.Session.get finds them in the session.
+    departments = {
+        department.id: department
+        for department in model.Session.query(model.Group).filter(
+            model.Group.id.in_({package.owner_org for package in packages if package.owner_org})
         )
     }
     as_subject = _by_package(select(relationship, relationship.c["subject_package_id"].label(_OWNER)).where(
@@ -204,8 +248,8 @@ def _dictized(package_ids: Sequence[str]) -> Iterator[tuple[model.Package, dict[
         result["groups"] = _without_owner(
             model_dictize.group_list_dictize(groups[package.id], context, with_package_counts=False)
         )
-        organization = organizations.get(package.owner_org) if package.owner_org else None
-        if organization is not None:
+        organization = departments.get(package.owner_org) if package.owner_org else None
+        if organization is not None and organization.state == "active":
             result["organization"] = d.table_dictize(organization, context)
             del result["organization"]["extras"]
         else:

@@ -50,6 +50,9 @@ REFUSED: dict[str, Payload] = {
         "upload": (io.BytesIO(b"date,is_workday,note\n2027-01-04,false,test\n"), "schedule.csv")
     },
     "govdata_department_report": lambda w: {},
+    "govdata_search_synonym_list": lambda w: {},
+    "govdata_search_synonym_save": lambda w: {"names": "测试甲,测试乙"},
+    "govdata_search_synonym_delete": lambda w: {"name": "人社局"},
     "govdata_showcase_update": lambda w: {"id": w["showcase"]["id"], "title": "改标题"},
     "govdata_showcase_moderate": lambda w: {"id": w["showcase"]["id"], "decision": "published"},
     "govdata_showcase_review_list": lambda w: {"id": w["showcase"]["id"]},

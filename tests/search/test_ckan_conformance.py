@@ -27,7 +27,6 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
-
 from ckan.common import config
 
 REPO = Path(__file__).resolve().parents[2]

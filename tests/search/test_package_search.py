@@ -1,9 +1,8 @@
 """Searching the catalogue through CKAN: Chinese words, facets that equal the database, filters."""
 from __future__ import annotations
 
-import pytest
-
 import ckan.model as model
+import pytest
 from ckan.tests.helpers import call_action
 
 from tests import factories

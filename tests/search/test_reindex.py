@@ -5,9 +5,8 @@ import hashlib
 import json
 from typing import Any
 
-import pytest
-
 import ckan.model as model
+import pytest
 from ckan.cli.cli import ckan
 from ckan.common import config
 from ckan.lib.search.common import make_connection

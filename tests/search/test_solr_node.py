@@ -15,13 +15,13 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pysolr
 import pytest
 import requests
-
 from ckan.common import config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -220,7 +220,7 @@ def test_facets_on_scheming_fields(indexed: pysolr.Solr, site_id: str):
         **{"facet.field": ["domain", "open_condition", "security_grade"], "facet.mincount": 1},
     )
     facets = {
-        field: dict(zip(values[0::2], values[1::2]))
+        field: dict(zip(values[0::2], values[1::2], strict=True))
         for field, values in response.facets["facet_fields"].items()
     }
     assert facets["domain"] == {"transport": 6, "environment": 1}

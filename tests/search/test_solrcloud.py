@@ -11,11 +11,11 @@ from __future__ import annotations
 import queue
 import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 from ckan.common import config
 from ckan.lib import search
 from ckan.lib.search.common import make_connection

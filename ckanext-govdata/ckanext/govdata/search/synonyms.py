@@ -143,7 +143,7 @@ def save_group(names: Iterable[str], replacing: Iterable[str] = (), core: Core |
                                group="、".join(mapping[name]))
     for name in replaced:
         core.delete(name)
-    core.put({name: group for name in group})
+    core.put(dict.fromkeys(group, group))
     core.reload()
     return group
 

@@ -72,6 +72,8 @@ def build(package_ids: Sequence[str]) -> tuple[Documents, list[str], Failures]:
                 search_index.PackageSearchIndex().index_package(shown, defer_commit=True)
             except Exception as error:
                 failures[package.id] = _describe(error)
+                # A hook's failed query would fail the rest of the batch too.
+                model.Session.rollback()
     return documents, deleted, failures
 
 

@@ -20,7 +20,8 @@ from ckan.lib import search
 from ckanext.govdata.search import bulk, suggest
 
 DEFAULT_BATCH_SIZE = 250
-DEFAULT_WORKERS = os.cpu_count() or 1
+# A worker waits for Solr and PostgreSQL part of the time: one more than the cores keeps them busy.
+DEFAULT_WORKERS = (os.cpu_count() or 1) + 1
 
 
 @click.group("search-index")

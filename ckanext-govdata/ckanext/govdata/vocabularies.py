@@ -91,6 +91,13 @@ def label(section: str, value: str | None, lang: str | None = None) -> str:
     return found.get(lang) or found.get("en") or found["value"]
 
 
+def labels(section: str, lang: str | None = None) -> dict[str, str]:
+    """Every value of ``section`` with its label in ``lang`` (the request's language by default):
+    one lookup for a whole list, where ``label`` per item reads the settings each time."""
+    lang = lang or current_language()
+    return {item["value"]: item.get(lang) or item.get("en") or item["value"] for item in entries(section)}
+
+
 def scheming_choices(section: str) -> list[dict[str, Any]]:
     """Choices in the shape ckanext-scheming's select snippets expect."""
     return [

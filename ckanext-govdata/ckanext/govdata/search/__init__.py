@@ -39,8 +39,9 @@ def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
         facet = search_results.get("search_facets", {}).get(field)
         if not facet:
             continue
+        names = vocabularies.labels(section)
         for item in facet.get("items", []):
-            item["display_name"] = vocabularies.label(section, item["name"])
+            item["display_name"] = names.get(str(item["name"]), str(item["name"]))
     return search_results
 
 

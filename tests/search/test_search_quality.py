@@ -84,12 +84,6 @@ def _ranked(q: str) -> list[str]:
     return [package["name"] for package in result["results"]]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="#13, query parsing, analysis and synonyms still being tuned: acronym recall@10 0.93 "
-    "(AQI misses the air quality APIs that never say AQI) and boundary_trap MRR 0.94 "
-    "(地名 ranks 星创天地名录 first); overall 0.99 / 0.99",
-)
 @pytest.mark.usefixtures("with_plugins")
 def test_search_meets_the_targets_on_the_judged_queries(demo_loaded: float):
     queries = quality.demo_queries()

@@ -87,6 +87,9 @@ TERMS = [
     ["许可", "行政许可"],
     ["GDP", "地区生产总值"],
     ["CPI", "居民消费价格指数"],
+    # The place-name register: smartcn reads 标准地名信息 as 标准/地/名/信息, so 地名 alone would find
+    # 星创天地|名录 as readily as the register.
+    ["标准地名", "地名"],
 ]
 
 

@@ -39,24 +39,18 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pysolr
 import requests
-import sqlalchemy as sa
+from _sandbox import REPO, TEST_INI, Sandbox, declared_in
 
-REPO = Path(__file__).resolve().parents[1]
-TEST_INI = REPO / "config" / "test.ini"
-CONFIGSET = REPO / "config" / "solr" / "conf"
-CKAN = REPO / ".venv" / "bin" / "ckan"
 CORE = "ckan_bench"
 # The configset before issue #13 (CJK bigrams as phrases, CKAN's dismax), for the side-by-side
 # latency of the previous and the new query parsing and analysis, in its own core.
@@ -79,12 +73,10 @@ CLONE_NAMESPACE = uuid.UUID("0b8e7a52-3c1f-4d8e-9a55-6f0e2b1c9d47")
 
 def main() -> None:
     arguments = _arguments()
-    environment = _environment(arguments)
-    os.environ.update(environment)
-    for key in ("CKAN_INI", "CKAN_SITE_ID", "CKAN_SITE_URL"):
-        os.environ.pop(key, None)
+    sandbox = _sandbox(arguments)
+    sandbox.enter()
     try:
-        _setup(arguments)
+        _setup(sandbox)
         from ckan.cli import load_config
         from ckan.config.middleware import make_app
 
@@ -93,7 +85,7 @@ def main() -> None:
             _run(arguments)
     finally:
         if not arguments.keep:
-            _teardown(arguments)
+            _teardown(sandbox)
 
 
 def _arguments() -> argparse.Namespace:
@@ -107,93 +99,40 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _environment(arguments: argparse.Namespace) -> dict[str, str]:
-    return {
-        "CKAN_SQLALCHEMY_URL": f"{arguments.database}/{DATABASE}",
-        "CKAN_DATASTORE_WRITE_URL": f"{arguments.database}/{DATASTORE}",
-        "CKAN_DATASTORE_READ_URL": f"postgresql://datastore_ro:datastore_ro@{sa.engine.make_url(arguments.database).host}:5432/{DATASTORE}",
-        "CKAN_SOLR_URL": f"{arguments.solr}/{CORE}",
-        "CKAN_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-        "CKAN_STORAGE_PATH": str(REPO / ".local" / "storage" / "bench"),
-    }
+def _sandbox(arguments: argparse.Namespace) -> Sandbox:
+    return Sandbox(
+        solr=arguments.solr, server=arguments.database, core=CORE, database=DATABASE, datastore=DATASTORE,
+        redis_db=REDIS_DB, storage="bench",
+    )
 
 
 # --- Setup and teardown -----------------------------------------------------------------------
 
 
-def _admin_engine(arguments: argparse.Namespace) -> sa.Engine:
-    return sa.create_engine(f"{arguments.database}/postgres", isolation_level="AUTOCOMMIT")
-
-
-def _setup(arguments: argparse.Namespace) -> None:
+def _setup(sandbox: Sandbox) -> None:
     say(f"Setting up core {CORE} and databases {DATABASE}, {DATASTORE}")
-    engine = _admin_engine(arguments)
-    with engine.connect() as connection:
-        for database in (DATABASE, DATASTORE):
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            connection.execute(sa.text(f"CREATE DATABASE \"{database}\" ENCODING 'UTF8' TEMPLATE template0"))
-    engine.dispose()
-    Path(os.environ["CKAN_STORAGE_PATH"]).mkdir(parents=True, exist_ok=True)
-    for command in (["db", "init"], ["db", "pending-migrations", "--apply"]):
-        _ckan(command)
-    # The permissions script only touches objects the database owner may change.
-    script = _ckan(["datastore", "set-permissions"]).stdout
-    datastore = sa.create_engine(os.environ["CKAN_DATASTORE_WRITE_URL"], isolation_level="AUTOCOMMIT")
-    with datastore.connect() as connection:
-        # The driver's own cursor: the script holds % signs that are not parameters.
-        connection.connection.cursor().execute(re.sub(r"^\\connect.*$", "", script, flags=re.MULTILINE))
-    datastore.dispose()
-
-    _core_admin(arguments, action="UNLOAD", core=CORE, deleteInstanceDir="true", check=False)
-    instance_dir = Path(_solr_home(arguments)) / CORE
-    shutil.rmtree(instance_dir, ignore_errors=True)
-    shutil.copytree(CONFIGSET, instance_dir / "conf")
-    _core_admin(arguments, action="CREATE", name=CORE, instanceDir=CORE)
-
-    _core_admin(arguments, action="UNLOAD", core=PREVIOUS_CORE, deleteInstanceDir="true", check=False)
-    previous_dir = Path(_solr_home(arguments)) / PREVIOUS_CORE / "conf"
-    shutil.rmtree(previous_dir.parent, ignore_errors=True)
-    previous_dir.mkdir(parents=True)
+    sandbox.create_databases()
+    sandbox.create_core(CORE)
+    previous = sandbox.fresh_instance(PREVIOUS_CORE)
     for name in PREVIOUS_FILES:
         content = subprocess.run(["git", "show", f"{PREVIOUS_CONFIG}:config/solr/conf/{name}"], cwd=REPO,
                                  check=True, capture_output=True).stdout
-        (previous_dir / name).write_bytes(content)
+        (previous / "conf" / name).write_bytes(content)
     # bin/solr.sh reload must not give it the current configset.
-    (previous_dir.parent / "keep-conf").write_text(f"config/solr/conf of {PREVIOUS_CONFIG}\n")
-    _core_admin(arguments, action="CREATE", name=PREVIOUS_CORE, instanceDir=PREVIOUS_CORE)
+    (previous / "keep-conf").write_text(f"config/solr/conf of {PREVIOUS_CONFIG}\n")
+    sandbox.register(PREVIOUS_CORE)
 
 
-def _teardown(arguments: argparse.Namespace) -> None:
+def _teardown(sandbox: Sandbox) -> None:
     say(f"Removing core {CORE} and databases {DATABASE}, {DATASTORE}")
     with contextlib.suppress(Exception):
         from ckan import model
 
         model.Session.remove()
         model.meta.engine.dispose()
-    _core_admin(arguments, action="UNLOAD", core=CORE, deleteInstanceDir="true", check=False)
-    _core_admin(arguments, action="UNLOAD", core=PREVIOUS_CORE, deleteInstanceDir="true", check=False)
-    engine = _admin_engine(arguments)
-    with engine.connect() as connection:
-        for database in (DATABASE, DATASTORE):
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-    engine.dispose()
-
-
-def _ckan(command: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CKAN), "-c", str(TEST_INI), *command], check=True, capture_output=True, text=True, timeout=1800
-    )
-
-
-def _solr_home(arguments: argparse.Namespace) -> str:
-    return requests.get(f"{arguments.solr}/admin/info/system", params={"wt": "json"}, timeout=30).json()["solr_home"]
-
-
-def _core_admin(arguments: argparse.Namespace, check: bool = True, **params: str) -> dict[str, Any]:
-    response = requests.get(f"{arguments.solr}/admin/cores", params={**params, "wt": "json"}, timeout=300)
-    if check:
-        response.raise_for_status()
-    return response.json()
+    sandbox.unload(CORE)
+    sandbox.unload(PREVIOUS_CORE)
+    sandbox.drop_databases()
 
 
 # --- The run ----------------------------------------------------------------------------------
@@ -211,10 +150,11 @@ def _run(arguments: argparse.Namespace) -> None:
     created = _write_through_ckan(arguments.through_ckan)
     say(f"Wrote {created} packages through package_create in {time.monotonic() - started:.0f} s")
 
-    reindex = _reindex(solr, created)
+    sandbox = _sandbox(arguments)
+    reindex = _reindex(sandbox, solr, created)
     templates = _captured_documents()
     load_rate = _load_clones(solr, os.environ["CKAN_SOLR_URL"], templates, arguments.datasets)
-    index = _core_admin(arguments, action="STATUS", core=CORE)["status"][CORE]["index"]
+    index = sandbox.core_admin(action="STATUS", core=CORE)["status"][CORE]["index"]
     previous_url = f"{arguments.solr}/{PREVIOUS_CORE}"
     previous_templates = _declared_only(previous_url, templates)
     _load_clones(pysolr.Solr(previous_url, timeout=300), previous_url, previous_templates, arguments.datasets)
@@ -274,11 +214,11 @@ def _empty(solr: pysolr.Solr) -> None:
     solr.delete(q="*:*", commit=True)
 
 
-def _reindex(solr: pysolr.Solr, count: int) -> dict[str, float]:
+def _reindex(sandbox: Sandbox, solr: pysolr.Solr, count: int) -> dict[str, float]:
     """Datasets/s of each command, by wall time with and without CKAN's start-up (the time the
     same command takes to print its --help: loading the config and every plugin)."""
     started = time.monotonic()
-    _ckan(["govdata", "search-index", "rebuild", "--help"])
+    sandbox.ckan(["govdata", "search-index", "rebuild", "--help"])
     start_up = time.monotonic() - started
     rates = {"start-up": start_up}
     for label, command in (
@@ -287,7 +227,7 @@ def _reindex(solr: pysolr.Solr, count: int) -> dict[str, float]:
     ):
         _empty(solr)
         started = time.monotonic()
-        _ckan(command)
+        sandbox.ckan(command)
         elapsed = time.monotonic() - started
         solr.commit()
         indexed = solr.search("*:*", rows=0).hits
@@ -343,15 +283,7 @@ def _clones(templates: list[dict[str, Any]], count: int) -> Iterator[dict[str, A
 def _declared_only(url: str, templates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The documents without the fields a core's schema does not declare (it catches them with
     ``*`` as single strings, and refuses lists): fields added after that configset."""
-    fields = {field["name"] for field in requests.get(f"{url}/schema/fields", timeout=30).json()["fields"]}
-    patterns = [field["name"] for field in requests.get(f"{url}/schema/dynamicfields", timeout=30).json()["dynamicFields"]
-                if field["name"] != "*"]
-
-    def declared(name: str) -> bool:
-        return name in fields or any(
-            name.startswith(pattern[:-1]) if pattern.endswith("*") else name.endswith(pattern[1:]) for pattern in patterns
-        )
-
+    declared = declared_in(url)
     return [{name: value for name, value in document.items() if declared(name)} for document in templates]
 
 

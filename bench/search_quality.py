@@ -32,7 +32,6 @@ import contextlib
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -41,17 +40,14 @@ from typing import Any
 from unittest import mock
 
 import pysolr
-import requests
-import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from _sandbox import TEST_INI, Sandbox, declared_in  # noqa: E402
+
 from tests.search import quality  # noqa: E402 (the repository root is on the path only now)
 
-TEST_INI = REPO / "config" / "test.ini"
-CONFIGSET = REPO / "config" / "solr" / "conf"
-CKAN = REPO / ".venv" / "bin" / "ckan"
 CORE = "ckan_quality"
 STOCK_CORE = "ckan_quality_stock"
 DATABASE = "govdata_quality"
@@ -74,11 +70,13 @@ HAN_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 
 def main() -> None:
     arguments = _arguments()
-    os.environ.update(_environment(arguments))
-    for key in ("CKAN_INI", "CKAN_SITE_ID", "CKAN_SITE_URL"):
-        os.environ.pop(key, None)
+    sandbox = Sandbox(
+        solr=arguments.solr, server=arguments.database, core=CORE, database=DATABASE, datastore=DATASTORE,
+        redis_db=REDIS_DB, storage="quality",
+    )
+    sandbox.enter()
     try:
-        _setup(arguments)
+        _setup(sandbox)
         from ckan.cli import load_config
         from ckan.config.middleware import make_app
 
@@ -87,7 +85,7 @@ def main() -> None:
             _run(arguments)
     finally:
         if not arguments.keep:
-            _teardown(arguments)
+            _teardown(sandbox)
 
 
 def _arguments() -> argparse.Namespace:
@@ -98,66 +96,26 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _environment(arguments: argparse.Namespace) -> dict[str, str]:
-    host = sa.engine.make_url(arguments.database).host
-    return {
-        "CKAN_SQLALCHEMY_URL": f"{arguments.database}/{DATABASE}",
-        "CKAN_DATASTORE_WRITE_URL": f"{arguments.database}/{DATASTORE}",
-        "CKAN_DATASTORE_READ_URL": f"postgresql://datastore_ro:datastore_ro@{host}:5432/{DATASTORE}",
-        "CKAN_SOLR_URL": f"{arguments.solr}/{CORE}",
-        "CKAN_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-        "CKAN_STORAGE_PATH": str(REPO / ".local" / "storage" / "quality"),
-    }
-
-
 # --- Setup and teardown -----------------------------------------------------------------------
 
 
-def _admin_engine(arguments: argparse.Namespace) -> sa.Engine:
-    return sa.create_engine(f"{arguments.database}/postgres", isolation_level="AUTOCOMMIT")
-
-
-def _setup(arguments: argparse.Namespace) -> None:
+def _setup(sandbox: Sandbox) -> None:
     say(f"Setting up cores {CORE}, {STOCK_CORE} and databases {DATABASE}, {DATASTORE}")
-    engine = _admin_engine(arguments)
-    with engine.connect() as connection:
-        for database in (DATABASE, DATASTORE):
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            connection.execute(sa.text(f"CREATE DATABASE \"{database}\" ENCODING 'UTF8' TEMPLATE template0"))
-    engine.dispose()
-    storage = Path(os.environ["CKAN_STORAGE_PATH"])
-    shutil.rmtree(storage, ignore_errors=True)
-    storage.mkdir(parents=True)
-    for command in (["db", "init"], ["db", "pending-migrations", "--apply"]):
-        _ckan(command)
-    # The permissions script only touches objects the database owner may change.
-    script = _ckan(["datastore", "set-permissions"]).stdout
-    datastore = sa.create_engine(os.environ["CKAN_DATASTORE_WRITE_URL"], isolation_level="AUTOCOMMIT")
-    with datastore.connect() as connection:
-        # The driver's own cursor: the script holds % signs that are not parameters.
-        connection.connection.cursor().execute(re.sub(r"^\\connect.*$", "", script, flags=re.MULTILINE))
-    datastore.dispose()
-
-    solr_home = Path(_solr_home(arguments))
-    for core in (CORE, STOCK_CORE):
-        _core_admin(arguments, action="UNLOAD", core=core, deleteInstanceDir="true", check=False)
-        shutil.rmtree(solr_home / core, ignore_errors=True)
-    shutil.copytree(CONFIGSET, solr_home / CORE / "conf")
-    stock = solr_home / STOCK_CORE / "conf"
-    stock.mkdir(parents=True)
+    sandbox.create_databases()
+    sandbox.create_core(CORE)
+    stock = sandbox.fresh_instance(STOCK_CORE)
     import ckan
 
-    shutil.copy(Path(ckan.__file__).parent / "config" / "solr" / "schema.xml", stock / "schema.xml")
-    (stock / "solrconfig.xml").write_text(STOCK_SOLRCONFIG, encoding="utf-8")
+    shutil.copy(Path(ckan.__file__).parent / "config" / "solr" / "schema.xml", stock / "conf" / "schema.xml")
+    (stock / "conf" / "solrconfig.xml").write_text(STOCK_SOLRCONFIG, encoding="utf-8")
     for name in ("synonyms.txt", "protwords.txt"):
-        (stock / name).write_text("", encoding="utf-8")
+        (stock / "conf" / name).write_text("", encoding="utf-8")
     # bin/solr.sh reload must not give it our configset.
-    (solr_home / STOCK_CORE / "keep-conf").write_text("CKAN's own schema.xml (bench/search_quality.py)\n")
-    for core in (CORE, STOCK_CORE):
-        _core_admin(arguments, action="CREATE", name=core, instanceDir=core)
+    (stock / "keep-conf").write_text("CKAN's own schema.xml (bench/search_quality.py)\n")
+    sandbox.register(STOCK_CORE)
 
 
-def _teardown(arguments: argparse.Namespace) -> None:
+def _teardown(sandbox: Sandbox) -> None:
     say(f"Removing cores {CORE}, {STOCK_CORE} and databases {DATABASE}, {DATASTORE}")
     with contextlib.suppress(Exception):
         from ckan import model
@@ -167,31 +125,9 @@ def _teardown(arguments: argparse.Namespace) -> None:
         model.meta.engine.dispose()
         # The loader's datastore tables left the datastore's own engines connected.
         postgres._dispose_engines()
-    for core in (CORE, STOCK_CORE):
-        _core_admin(arguments, action="UNLOAD", core=core, deleteInstanceDir="true", check=False)
-    engine = _admin_engine(arguments)
-    with engine.connect() as connection:
-        for database in (DATABASE, DATASTORE):
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-    engine.dispose()
-    shutil.rmtree(os.environ["CKAN_STORAGE_PATH"], ignore_errors=True)
-
-
-def _ckan(command: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CKAN), "-c", str(TEST_INI), *command], check=True, capture_output=True, text=True, timeout=1800
-    )
-
-
-def _solr_home(arguments: argparse.Namespace) -> str:
-    return requests.get(f"{arguments.solr}/admin/info/system", params={"wt": "json"}, timeout=30).json()["solr_home"]
-
-
-def _core_admin(arguments: argparse.Namespace, check: bool = True, **params: str) -> dict[str, Any]:
-    response = requests.get(f"{arguments.solr}/admin/cores", params={**params, "wt": "json"}, timeout=300)
-    if check:
-        response.raise_for_status()
-    return response.json()
+    sandbox.unload(CORE)
+    sandbox.unload(STOCK_CORE)
+    sandbox.drop_databases()
 
 
 # --- Indexing ---------------------------------------------------------------------------------
@@ -213,14 +149,7 @@ def _load_demo() -> None:
 
 def _stock_documents(url: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """How a document of CKAN's indexer fits CKAN's own schema (step 3)."""
-    fields = {field["name"] for field in requests.get(f"{url}/schema/fields", timeout=30).json()["fields"]}
-    patterns = [field["name"] for field in requests.get(f"{url}/schema/dynamicfields", timeout=30).json()["dynamicFields"]
-                if field["name"] != "*"]
-
-    def declared(name: str) -> bool:
-        return name in fields or any(
-            name.startswith(pattern[:-1]) if pattern.endswith("*") else name.endswith(pattern[1:]) for pattern in patterns
-        )
+    declared = declared_in(url)
 
     def fit(document: dict[str, Any]) -> dict[str, Any]:
         fitted = {}

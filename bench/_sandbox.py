@@ -52,6 +52,23 @@ class Sandbox:
         for key in ("CKAN_INI", "CKAN_SITE_ID", "CKAN_SITE_URL"):
             os.environ.pop(key, None)
 
+    def run(self, setup: Callable[[Sandbox], None], run: Callable[[], None], teardown: Callable[[Sandbox], None],
+            keep: bool = False) -> None:
+        """``setup``, then ``run`` inside a request context of CKAN on the sandbox, then ``teardown``
+        (unless ``keep``), whatever ``run`` did."""
+        self.enter()
+        try:
+            setup(self)
+            from ckan.cli import load_config
+            from ckan.config.middleware import make_app
+
+            app = make_app(load_config(str(TEST_INI)))
+            with app._wsgi_app.test_request_context():
+                run()
+        finally:
+            if not keep:
+                teardown(self)
+
     def create_databases(self) -> None:
         """Empty databases and storage, CKAN's and every plugin's tables, datastore permissions."""
         self._drop_databases(create=True)

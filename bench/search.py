@@ -49,7 +49,7 @@ from unittest import mock
 
 import pysolr
 import requests
-from _sandbox import REPO, TEST_INI, Sandbox, declared_in
+from _sandbox import REPO, Sandbox, declared_in
 
 CORE = "ckan_bench"
 # The configset before issue #13 (CJK bigrams as phrases, CKAN's dismax), for the side-by-side
@@ -74,18 +74,7 @@ CLONE_NAMESPACE = uuid.UUID("0b8e7a52-3c1f-4d8e-9a55-6f0e2b1c9d47")
 def main() -> None:
     arguments = _arguments()
     sandbox = _sandbox(arguments)
-    sandbox.enter()
-    try:
-        _setup(sandbox)
-        from ckan.cli import load_config
-        from ckan.config.middleware import make_app
-
-        app = make_app(load_config(str(TEST_INI)))
-        with app._wsgi_app.test_request_context():
-            _run(arguments)
-    finally:
-        if not arguments.keep:
-            _teardown(sandbox)
+    sandbox.run(_setup, lambda: _run(arguments), _teardown, keep=arguments.keep)
 
 
 def _arguments() -> argparse.Namespace:

@@ -44,7 +44,7 @@ import pysolr
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from _sandbox import TEST_INI, Sandbox, declared_in  # noqa: E402
+from _sandbox import Sandbox, declared_in  # noqa: E402
 
 from tests.search import quality  # noqa: E402 (the repository root is on the path only now)
 
@@ -74,18 +74,7 @@ def main() -> None:
         solr=arguments.solr, server=arguments.database, core=CORE, database=DATABASE, datastore=DATASTORE,
         redis_db=REDIS_DB, storage="quality",
     )
-    sandbox.enter()
-    try:
-        _setup(sandbox)
-        from ckan.cli import load_config
-        from ckan.config.middleware import make_app
-
-        app = make_app(load_config(str(TEST_INI)))
-        with app._wsgi_app.test_request_context():
-            _run(arguments)
-    finally:
-        if not arguments.keep:
-            _teardown(sandbox)
+    sandbox.run(_setup, lambda: _run(arguments), _teardown, keep=arguments.keep)
 
 
 def _arguments() -> argparse.Namespace:

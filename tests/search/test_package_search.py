@@ -37,6 +37,14 @@ def test_chinese_substring_word_finds_every_dataset_that_contains_it(catalogue):
     assert set(_names(result)) == {catalogue["bus"]["name"], catalogue["routes"]["name"]}
 
 
+def test_an_api_users_own_edismax_query_may_still_name_fields(catalogue):
+    # Typed text names no field (uf=-* inside our own query), but that is not a default of the
+    # core: a developer's defType=edismax query keeps Solr's field syntax.
+    result = call_action("package_search", q=f'name:"{catalogue["taxi"]["name"]}"', defType="edismax")
+
+    assert _names(result) == [catalogue["taxi"]["name"]]
+
+
 def test_longer_phrase_ranks_the_exact_dataset_first(catalogue):
     result = call_action("package_search", q="公交客运")
 

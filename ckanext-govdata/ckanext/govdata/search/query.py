@@ -33,8 +33,7 @@ QUERY_FIELDS = (
 # parameter of q with pyparsing on each search (5 ms for the whole set, in a profile of
 # package_search):
 # pf "title^30 title_words^15 notes^3" (the query, nearly, as a phrase in the title, as bigrams
-# and as words), pf2 "title^8 title_words^4" (adjacent typed words) and uf -* (typed text
-# names no field).
+# and as words) and pf2 "title^8 title_words^4" (adjacent typed words).
 # Up to two analysed terms (bigrams, Latin words): all of them; up to four: all but one; more:
 # three quarters. 公交站点查询 is 公交 交站 站点 点查 查询, and 公交站点信息查询接口 holds four of them.
 MINIMUM_MATCH = "2<-1 4<75%"
@@ -43,8 +42,9 @@ RELAXED_MINIMUM_MATCH = "1"
 TIE = "0.2"
 # CKAN asks for q.op=AND, under which edismax requires every term and ignores mm; sow=false
 # analyses the whole typed text at once (run-on Chinese has no spaces to split on); the phrase
-# boosts allow 3 positions of slop (ps), a quoted phrase 1 (qs).
-LOCAL_PARAMS = "{!edismax q.op=OR sow=false ps=3 qs=1}"
+# boosts allow 3 positions of slop (ps), a quoted phrase 1 (qs); typed text names no field
+# (uf, quoted for CKAN's check of local parameters).
+LOCAL_PARAMS = "{!edismax q.op=OR sow=false ps=3 qs=1 uf='-*'}"
 
 RELAX_EXTRA = "ext_govdata_relaxed"
 # Where the package_search action leaves, for the page, the query it relaxed.

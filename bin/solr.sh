@@ -157,6 +157,27 @@ cmd_reload() {
     say "Reloaded the cores with config/solr"
 }
 
+# A core for a test suite (bin/dev test, bin/dev sandbox): created, or refreshed and reloaded,
+# with config/solr's conf and its seed synonyms, not what earlier tests wrote through Solr's REST
+# API (which copy_conf would keep). A node this script did not start keeps its cores as they are.
+cmd_fresh_core() {
+    local core="$1" dir="$SOLR_HOME/$1" action
+    if ! running_pid >/dev/null; then
+        ping_core "$core" || die "Solr on port $PORT is not this checkout's and has no core $core: create it from $CONFIG/conf"
+        return 0
+    fi
+    rm -rf "$dir/conf"
+    mkdir -p "$dir"
+    copy_conf "$dir"
+    if ping_core "$core"; then
+        action="RELOAD&core=$core"
+    else
+        action="CREATE&name=$core&instanceDir=$core"
+    fi
+    curl -fsS -m 120 "http://127.0.0.1:$PORT/solr/admin/cores?action=$action&wt=json" >/dev/null ||
+        die "Solr core $core could not be created or reloaded; see $LOG_FILE"
+}
+
 cmd_start() {
     local pid
     if ping_core ckan; then
@@ -259,7 +280,8 @@ cmd_cloud() {
 
 case "${1:-}" in
     start | stop | status | restart | reload | build | cloud) ;;
-    *) echo "usage: bin/solr.sh start|stop|status|restart|reload|build|cloud" >&2; exit 2 ;;
+    fresh-core) [ -n "${2:-}" ] || { echo "usage: bin/solr.sh fresh-core NAME" >&2; exit 2; } ;;
+    *) echo "usage: bin/solr.sh start|stop|status|restart|reload|build|cloud|fresh-core NAME" >&2; exit 2 ;;
 esac
 
 mkdir -p "$SOLR_DIR"
@@ -273,6 +295,7 @@ case "$1" in
     status) cmd_status ;;
     restart) cmd_stop && cmd_start ;;
     reload) cmd_reload ;;
+    fresh-core) cmd_fresh_core "$2" ;;
     build) build ;;
     # The cloud runs in the foreground: release the lock so the standalone node stays manageable.
     cloud) build && exec 9>&- && shift && cmd_cloud "$@" ;;

@@ -78,9 +78,10 @@ def highlights(q: Any, dataset_ids: Iterable[str]) -> Highlights:
         return {}
     keys = {index_id(dataset_id): dataset_id for dataset_id in ids}
     try:
-        # The edismax query in hl.q takes its qf, mm and tie from the request, as in the search.
-        weights = {name: shaped[name] for name in ("qf", "mm", "tie")}
-        response = make_connection(decode_dates=False).search(q="*:*", **_params(shaped["q"], list(keys)), **weights)
+        # The edismax query in hl.q reads the rest of what shape() set (qf, mm …) from the request,
+        # as in the search.
+        shared = {name: value for name, value in shaped.items() if name not in ("q", "defType")}
+        response = make_connection(decode_dates=False).search(q="*:*", **_params(shaped["q"], list(keys)), **shared)
     except (pysolr.SolrError, ValueError) as error:
         log.warning("no highlights for %r: %s", q, str(error)[:300])
         return {}

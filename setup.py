@@ -42,6 +42,7 @@ setup(
             "govdata_access = ckanext.govdata.access.plugin:GovdataAccessPlugin",
             "govdata_stats = ckanext.govdata.stats.plugin:GovdataStatsPlugin",
             "govdata_showcase = ckanext.govdata.showcase.plugin:GovdataShowcasePlugin",
+            "govdata_curation = ckanext.govdata.curation.plugin:GovdataCurationPlugin",
         ],
         "ckan.rdf.profiles": [
             "govdata_dcat_ap_3 = ckanext.govdata.dcat:GovdataDCATAP3Profile",

@@ -6,6 +6,8 @@ touched.
 """
 from __future__ import annotations
 
+import argparse
+import contextlib
 import dataclasses
 import os
 import re
@@ -148,3 +150,19 @@ def declared_in(url: str) -> Callable[[str], bool]:
         )
 
     return declared
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every benchmark's sandbox takes."""
+    parser.add_argument("--solr", default="http://127.0.0.1:8983/solr", help="the running Solr node")
+    parser.add_argument("--database", default="postgresql://ckan:ckan@127.0.0.1:5432", help="role with CREATEDB")
+    parser.add_argument("--keep", action="store_true", help="keep the Solr cores and the databases")
+
+
+def disconnect() -> None:
+    """Close this process' connections to the sandbox's databases, so that they can be dropped."""
+    with contextlib.suppress(Exception):
+        from ckan import model
+
+        model.Session.remove()
+        model.meta.engine.dispose()

@@ -32,7 +32,6 @@ Method, in one run:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import hashlib
 import json
@@ -49,7 +48,7 @@ from unittest import mock
 
 import pysolr
 import requests
-from _sandbox import REPO, Sandbox, declared_in
+from _sandbox import REPO, Sandbox, add_arguments, declared_in, disconnect
 
 CORE = "ckan_bench"
 # The configset before issue #13 (CJK bigrams as phrases, CKAN's dismax), for the side-by-side
@@ -82,9 +81,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--datasets", type=int, default=100_000, help="documents in the core for the queries")
     parser.add_argument("--through-ckan", type=int, default=2_000, help="packages written with package_create")
     parser.add_argument("--queries", type=int, default=200, help="calls per case and side")
-    parser.add_argument("--solr", default="http://127.0.0.1:8983/solr", help="the running Solr node")
-    parser.add_argument("--database", default="postgresql://ckan:ckan@127.0.0.1:5432", help="role with CREATEDB")
-    parser.add_argument("--keep", action="store_true", help="keep the core and the databases")
+    add_arguments(parser)
     return parser.parse_args()
 
 
@@ -114,11 +111,7 @@ def _setup(sandbox: Sandbox) -> None:
 
 def _teardown(sandbox: Sandbox) -> None:
     say(f"Removing core {CORE} and databases {DATABASE}, {DATASTORE}")
-    with contextlib.suppress(Exception):
-        from ckan import model
-
-        model.Session.remove()
-        model.meta.engine.dispose()
+    disconnect()
     sandbox.unload(CORE)
     sandbox.unload(PREVIOUS_CORE)
     sandbox.drop_databases()

@@ -44,7 +44,7 @@ import pysolr
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from _sandbox import Sandbox, declared_in  # noqa: E402
+from _sandbox import Sandbox, add_arguments, declared_in, disconnect  # noqa: E402
 
 from tests.search import quality  # noqa: E402 (the repository root is on the path only now)
 
@@ -79,9 +79,7 @@ def main() -> None:
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--solr", default="http://127.0.0.1:8983/solr", help="the running Solr node")
-    parser.add_argument("--database", default="postgresql://ckan:ckan@127.0.0.1:5432", help="role with CREATEDB")
-    parser.add_argument("--keep", action="store_true", help="keep the cores and the databases")
+    add_arguments(parser)
     return parser.parse_args()
 
 
@@ -106,12 +104,10 @@ def _setup(sandbox: Sandbox) -> None:
 
 def _teardown(sandbox: Sandbox) -> None:
     say(f"Removing cores {CORE}, {STOCK_CORE} and databases {DATABASE}, {DATASTORE}")
+    disconnect()
     with contextlib.suppress(Exception):
-        from ckan import model
         from ckanext.datastore.backend import postgres
 
-        model.Session.remove()
-        model.meta.engine.dispose()
         # The loader's datastore tables left the datastore's own engines connected.
         postgres._dispose_engines()
     sandbox.unload(CORE)

@@ -20,7 +20,7 @@ from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
-PLUGINS = ("govdata", "govdata_access", "govdata_stats", "govdata_showcase")
+PLUGINS = ("govdata", "govdata_access", "govdata_stats", "govdata_showcase", "govdata_curation")
 
 Payload = Callable[[dict[str, Any]], dict[str, Any]]
 Call = tuple[str, Payload]
@@ -50,6 +50,9 @@ REFUSED: dict[str, Payload] = {
         "upload": (io.BytesIO(b"date,is_workday,note\n2027-01-04,false,test\n"), "schedule.csv")
     },
     "govdata_department_report": lambda w: {},
+    "govdata_stats_refresh": lambda w: {"package_ids": [w["dataset"]["id"]]},
+    "govdata_catalogue_import": lambda w: {"upload": (io.BytesIO(b"\xe8\xb5\x84\xe6\xba\x90\xe4\xbb\xa3\xe7\xa0\x81\n"), "directory.csv")},
+    "govdata_catalogue_returned_show": lambda w: {"token": "abc"},
     "govdata_search_synonym_list": lambda w: {},
     "govdata_search_synonym_save": lambda w: {"names": "测试甲,测试乙"},
     "govdata_search_synonym_delete": lambda w: {"name": "人社局"},

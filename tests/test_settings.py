@@ -19,6 +19,7 @@ def test_defaults_are_typed():
     assert options.access.attachment_types == ("pdf", "jpg", "jpeg", "png")
     assert options.stats.flush_interval == 300
     assert options.showcase.moderators == ()
+    assert options.curation.import_max_bytes == 20 * 1024 * 1024
 
 
 def test_ini_strings_are_parsed():
@@ -41,6 +42,7 @@ def test_ini_strings_are_parsed():
         ("ckanext.govdata.access.platform_limit_days", "0"),
         ("ckanext.govdata.max_request_size", "-1"),
         ("ckanext.govdata.list_not_open", "maybe"),
+        ("ckanext.govdata.curation.import_max_rows", "many"),
     ],
 )
 def test_a_bad_value_fails_start_up_naming_the_option(ckan_config, monkeypatch, option, value):

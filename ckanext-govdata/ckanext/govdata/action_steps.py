@@ -18,6 +18,20 @@ from ckan.types import Context, DataDict
 
 Result = TypeVar("Result")
 
+# A caller running many dataset actions as one operation (a directory import) puts a set under
+# this context key. What features do after each dataset change (the stats counters' refresh)
+# then only adds the dataset's id to it, and the caller runs that follow-up once for them all.
+BATCH = "govdata_batch"
+
+
+def batched(context: Context, package_id: str) -> bool:
+    """Whether ``context`` is part of a batch; if so, ``package_id`` joins it."""
+    batch = context.get(BATCH)
+    if batch is None:
+        return False
+    batch.add(package_id)
+    return True
+
 
 def validate(data_dict: DataDict, schema: dict[str, Any], context: Context) -> dict[str, Any]:
     """``data_dict`` after ``schema``; a ValidationError naming every refused field."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ckanext.govdata.curation import cli as curation_cli
 from ckanext.govdata.search import cli as search_cli
 from ckanext.govdata.stats import cli as stats_cli
 
@@ -28,3 +29,4 @@ def demo_load(seed: int) -> None:
 
 govdata.add_command(search_cli.search_index)
 govdata.add_command(stats_cli.stats)
+govdata.add_command(curation_cli.catalogue)

@@ -1,7 +1,7 @@
 """Every ``ckanext.govdata.*`` option, read once, typed and validated.
 
-Defaults and descriptions live in the four ``config_declaration.yaml`` files (the package's, and
-access', showcase's and stats'); this module reads them as defaults too, so an option keeps its
+Defaults and descriptions live in the five ``config_declaration.yaml`` files (the package's, and
+access', showcase's, stats' and curation's); this module reads them as defaults too, so an option keeps its
 declared default even when the plugin declaring it is not loaded. ``validate`` runs at start-up
 (the govdata plugin's ``configure``) and raises ``CkanConfigurationException`` naming the option.
 
@@ -23,7 +23,7 @@ from ckan.exceptions import CkanConfigurationException
 PREFIX = "ckanext.govdata."
 PACKAGE_DIR = pathlib.Path(__file__).parent
 DECLARATION_FILES = tuple(
-    PACKAGE_DIR / part / "config_declaration.yaml" for part in (".", "access", "showcase", "stats")
+    PACKAGE_DIR / part / "config_declaration.yaml" for part in (".", "access", "showcase", "stats", "curation")
 )
 
 
@@ -59,6 +59,12 @@ class StatsSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class CurationSettings:
+    import_max_bytes: int
+    import_max_rows: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     vocabularies_file: str
     city_name: str
@@ -68,6 +74,7 @@ class Settings:
     access: AccessSettings
     showcase: ShowcaseSettings
     stats: StatsSettings
+    curation: CurationSettings
 
 
 def _text(option: str, raw: Any) -> str:
@@ -135,9 +142,13 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "stats.tracking": _bool,
     "stats.flush_interval": ANY,
     "stats.recent_days": POSITIVE,
+    "curation.import_max_bytes": POSITIVE,
+    "curation.import_max_rows": POSITIVE,
 }
 OPTIONS = tuple(PREFIX + name for name in PARSERS)
-GROUPS: dict[str, type] = {"access": AccessSettings, "showcase": ShowcaseSettings, "stats": StatsSettings}
+GROUPS: dict[str, type] = {
+    "access": AccessSettings, "showcase": ShowcaseSettings, "stats": StatsSettings, "curation": CurationSettings,
+}
 
 
 @functools.cache

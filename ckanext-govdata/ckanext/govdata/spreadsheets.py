@@ -24,6 +24,14 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def typed_cell(value: Any) -> Any:
+    """What ``safe_cell`` was given, from a cell it wrote: a spreadsheet read back for import
+    (the directory's) keeps ``+86 575 …`` a phone number rather than text with an apostrophe."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
 def safe_row(values: Iterable[Any]) -> list[Any]:
     return [safe_cell(value) for value in values]
 

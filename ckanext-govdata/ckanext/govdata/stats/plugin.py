@@ -7,6 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model, types
 
+from ckanext.govdata import action_steps
 from ckanext.govdata.stats import counters, subscriptions
 
 
@@ -26,11 +27,14 @@ class GovdataStatsPlugin(p.SingletonPlugin):
         tk.add_resource("assets", "govdata_stats")
 
     # IPackageController: inside the action's transaction, so counters commit with the change.
+    # In a batch (action_steps.BATCH), the batch's owner refreshes once (govdata_stats_refresh).
     def after_dataset_create(self, context: types.Context, pkg_dict: dict[str, Any]) -> None:
-        counters.refresh([pkg_dict["id"]])
+        if not action_steps.batched(context, pkg_dict["id"]):
+            counters.refresh([pkg_dict["id"]])
 
     def after_dataset_update(self, context: types.Context, pkg_dict: dict[str, Any]) -> None:
-        counters.refresh([pkg_dict["id"]])
+        if not action_steps.batched(context, pkg_dict["id"]):
+            counters.refresh([pkg_dict["id"]])
 
     def after_dataset_delete(self, context: types.Context, pkg_dict: dict[str, Any]) -> None:
         package = model.Package.get(pkg_dict.get("id"))

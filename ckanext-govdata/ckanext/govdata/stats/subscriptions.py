@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ckan import model, types
 from flask import has_request_context, request
 
+from ckanext.govdata import action_steps
 from ckanext.govdata.stats import counters, usage
 
 # Sent by whatever serves the data API of an API interface (type ``dataservice``), with the
@@ -66,7 +67,7 @@ def bulk_changed(action: str, **kwargs: Any) -> None:
 
 def owner_changed(action: str, **kwargs: Any) -> None:
     package = model.Package.get((kwargs.get("data_dict") or {}).get("id"))
-    if package:
+    if package and not action_steps.batched(kwargs.get("context") or {}, package.id):
         counters.refresh([package.id])
         _commit(kwargs)
 

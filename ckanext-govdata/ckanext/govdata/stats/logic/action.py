@@ -7,12 +7,12 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ckanext.govdata import calendar, settings, vocabularies
+from ckanext.govdata import action_steps, calendar, settings, vocabularies
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.stats import counter_reads, counters, usage
 from ckanext.govdata.stats.logic import schema
 
-__all__ = ["govdata_department_report", "govdata_statistics"]
+__all__ = ["govdata_department_report", "govdata_statistics", "govdata_stats_refresh"]
 
 # Breakdowns whose keys are vocabulary values, labelled in the request's language.
 LABELLED = {
@@ -242,3 +242,18 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
         "order": data["order"],
         "departments": rows,
     }
+
+
+def govdata_stats_refresh(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Bring the counters in line with the given datasets: the follow-up of a batch of dataset
+    actions (``action_steps.BATCH``), run once for the batch. Sysadmins only.
+
+    :param package_ids: ids of the datasets created, changed or deleted
+    :returns: ``{"refreshed": <number of datasets>}``
+    """
+    tk.check_access("govdata_stats_refresh", context, data_dict)
+    data = _validate(data_dict, schema.stats_refresh_schema(), context)
+    ids = data.get("package_ids") or []
+    counters.refresh(ids)
+    action_steps.finish(context)
+    return {"refreshed": len(set(ids))}

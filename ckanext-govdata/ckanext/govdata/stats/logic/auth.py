@@ -9,7 +9,7 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.govdata.stats import counters
 
-__all__ = ["govdata_department_report", "govdata_statistics"]
+__all__ = ["govdata_department_report", "govdata_statistics", "govdata_stats_refresh"]
 
 # Editors and admins of a department are its staff; plain members only read.
 STAFF_PERMISSION = "create_dataset"
@@ -48,3 +48,8 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> AuthResu
         return {"success": True}
     return _denied(tk._("Only bureau and department staff may see the monitoring report"))
 
+
+
+def govdata_stats_refresh(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins only (and code running with ignore_auth, such as an import's batch)."""
+    return _denied(tk._("Only sysadmins may refresh the counters"))

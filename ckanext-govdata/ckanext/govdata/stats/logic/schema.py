@@ -27,7 +27,9 @@ SORT_ORDERS = ("asc", "desc")
 MAX_BREAKDOWN_LIMIT = 1000
 
 # Field labels in English; their Chinese is in the zh_Hans_CN catalogue.
-fields = Fields({"scope": "Scope", "audience": "Audience", "limit": "Limit", "sort": "Sort", "order": "Order"})
+fields = Fields({
+    "scope": "Scope", "audience": "Audience", "limit": "Limit", "sort": "Sort", "order": "Order", "package_ids": "Datasets",
+})
 
 
 @validator_args
@@ -55,3 +57,7 @@ def department_report_schema(
         "sort": [default("title"), unicode_safe, fields.choice(REPORT_SORT_KEYS)],
         "order": [default("asc"), unicode_safe, fields.choice(SORT_ORDERS)],
     }
+
+
+def stats_refresh_schema() -> Schema:
+    return {"package_ids": [fields.required, fields.string_list]}

@@ -1,0 +1,1 @@
+"""Curation of the open directory (开放目录): spreadsheet import and export."""

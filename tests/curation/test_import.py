@@ -53,12 +53,34 @@ def test_an_editor_imports_datasets_and_apis_with_their_data_items(department, e
     assert api["type"] == "dataservice"
     assert api["api_endpoint"] == "https://data.sx.gov.cn/api/bus/stops"
     assert [(item["name"], item["type"], item["length"]) for item in api["data_items"]] == [("stop_id", "integer", 12)]
-    # Counted once for the whole import: the published figures include both entries.
+    # A department's import creates drafts: nothing is public or counted until the bureau publishes.
+    assert (dataset["review_state"], dataset["private"], api["review_state"]) == ("draft", True, "draft")
+    assert call_action("govdata_statistics", {"user": ""})["figures"]["apis"] == 0
+    assert call_action("package_search", {"user": ""}, q="公交站点信息查询接口")["count"] == 0
+
+    sysadmin = factories.sysadmin()
+    call_action("govdata_review_decide", {"user": sysadmin["name"], "ignore_auth": False}, id=api["id"], decision="publish")
+
+    # Counted once, and indexed: the public finds the published API by its title.
     figures = call_action("govdata_statistics", {"user": ""})["figures"]
-    assert (figures["datasets"], figures["apis"], figures["data_items"], figures["records"]) == (1, 1, 3, 2400)
-    # Indexed: the public finds the imported entry by its title.
+    assert (figures["datasets"], figures["apis"], figures["data_items"], figures["records"]) == (0, 1, 1, 1200)
     found = call_action("package_search", {"user": ""}, q="公交站点信息查询接口")
-    assert api["id"] in [result["id"] for result in found["results"]]
+    assert [result["id"] for result in found["results"]] == [api["id"]]
+
+
+def test_the_bureau_imports_published_entries_counted_once_for_the_batch(department, sysadmin):
+    content = sheets.workbook(
+        [sheets.entry("330600-JTJ-000081", department["title"]), sheets.entry("330600-JTJ-000082", department["title"])],
+        [sheets.item("330600-JTJ-000081", "stop_id"), sheets.item("330600-JTJ-000082", "stop_id")],
+    )
+
+    report = sheets.import_as(sysadmin, content)
+
+    assert len(report["created"]) == 2
+    assert [entry["review_state"] for code in report["created"] for entry in sheets.by_code(code)] == ["published"] * 2
+    figures = call_action("govdata_statistics", {"user": ""})["figures"]
+    assert (figures["datasets"], figures["data_items"], figures["records"]) == (2, 2, 2400)
+    assert call_action("package_search", {"user": ""}, q="绍兴市公交站点信息330600-JTJ-000082")["count"] >= 1
 
 
 def test_importing_the_same_file_again_changes_nothing_and_an_edited_row_updates_in_place(department, editor):

@@ -39,6 +39,7 @@ def world() -> dict[str, Any]:
     applicant = factories.user()
     department = factories.department()
     dataset = factories.dataset(department["id"])
+    draft = factories.dataset(department["id"], private=True)
     conditional = factories.conditional_dataset(department["id"])
     table = next(r for r in conditional["resources"] if r.get("datastore_active"))
     request = factories.access_request(applicant, conditional["id"])
@@ -105,6 +106,13 @@ def world() -> dict[str, Any]:
         "govdata_search_synonym_list": {},
         "govdata_search_synonym_save": {"names": ["模糊测试甲", "模糊测试乙"], "replacing": ["模糊测试甲"]},
         "govdata_search_synonym_delete": {"name": "模糊测试甲"},
+        "govdata_stats_refresh": {"package_ids": [dataset["id"]]},
+        "govdata_catalogue_import": {"upload": "资源代码,名称\n330600-FUZZ-1,模糊测试", "partial": True},
+        "govdata_catalogue_returned_show": {"token": "no-such-token"},
+        "govdata_review_submit": {"id": draft["id"], "comment": "请审核"},
+        "govdata_review_decide": {"id": dataset["id"], "decision": "unpublish", "comment": "撤回"},
+        "govdata_review_show": {"id": dataset["id"]},
+        "govdata_review_list": {"review_state": "submitted", "rows": 10, "start": 0},
         "package_show": {"id": dataset["id"]},
         "resource_show": {"id": table["id"]},
         "package_search": {"q": "公交", "fq": "domain:transport", "rows": 5, "sort": "score desc"},
@@ -152,6 +160,10 @@ GROUPS = {
         "govdata_contest_team_register", "govdata_contest_team_show", "govdata_contest_team_update",
         "govdata_contest_entry_submit", "govdata_contest_entry_list", "govdata_contest_judge_assign",
         "govdata_contest_score_submit", "govdata_contest_results_publish",
+    ],
+    "curation": [
+        "govdata_stats_refresh", "govdata_catalogue_import", "govdata_catalogue_returned_show", "govdata_review_submit",
+        "govdata_review_decide", "govdata_review_show", "govdata_review_list",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

@@ -28,9 +28,9 @@ ENTRIES_SHEET, ITEMS_SHEET, CHOICES_SHEET = "开放目录", "数据项", "选项
 KEY_FIELD = "identifier"
 TYPE_FIELD = "type"
 ITEMS_FIELD = "data_items"
-# Kept by CKAN or by other forms (an API's parameters and served datasets): an import leaves
-# them as they are.
-NOT_IN_SHEET = {"api_parameters", "served_datasets", "data_items"}
+# Kept by other forms (an API's parameters and served datasets) or by the review: an import
+# leaves them as they are.
+NOT_IN_SHEET = {"api_parameters", "served_datasets", "data_items", "review_state", "private"}
 # Separators staff use between the values of one cell (关键字, 数据格式).
 LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
 

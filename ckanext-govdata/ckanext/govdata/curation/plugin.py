@@ -1,4 +1,5 @@
-"""govdata_curation: keeping the open directory (开放目录): spreadsheet import and export."""
+"""govdata_curation: keeping the open directory (开放目录): spreadsheet import and export, and
+review before publishing."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,12 +7,14 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.govdata.curation import logic, views
+from ckanext.govdata.curation import helpers, logic, validators, views
 
 
 @tk.blanket.config_declarations
 @tk.blanket.actions(logic.all_actions)
 @tk.blanket.auth_functions(logic.all_auth_functions)
+@tk.blanket.validators(validators.all_validators)
+@tk.blanket.helpers(helpers.all_helpers)
 class GovdataCurationPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IBlueprint)

@@ -1,4 +1,5 @@
-"""The open directory's page for staff (/directory): template, export and import."""
+"""The open directory's pages for staff: template, export and import (/directory), the review
+queue (/directory/review) and the review steps of an entry's page."""
 from __future__ import annotations
 
 import base64
@@ -19,6 +20,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _context() -> dict[str, Any]:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _flash(error: tk.ValidationError) -> None:
+    for messages in error.error_dict.values():
+        for message in messages if isinstance(messages, list) else [messages]:
+            tk.h.flash_error(str(message))
 
 
 def _staff_only() -> Any:
@@ -54,9 +61,7 @@ def directory() -> Any:
     try:
         report = tk.get_action("govdata_catalogue_import")(_context(), {"upload": upload, "partial": partial})
     except tk.ValidationError as error:
-        for messages in error.error_dict.values():
-            for message in messages if isinstance(messages, list) else [messages]:
-                tk.h.flash_error(str(message))
+        _flash(error)
         return _page(partial=partial)
     return _page(report, partial)
 
@@ -104,3 +109,43 @@ def returned(token: str) -> Any:
         return tk.abort(404, tk._("These rows are no longer kept: import the file again"))
     return send_file(io.BytesIO(base64.b64decode(found["content"])), mimetype=XLSX, as_attachment=True,
                      download_name="开放目录-待修改.xlsx")
+
+
+@curation.route("/dataset/<id>/review", methods=["POST"])
+def review_step(id: str) -> Any:
+    """One review step from the entry's page: submit, publish, return or withdraw."""
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=request.path)
+    operation = request.form.get("operation", "")
+    comment = request.form.get("comment", "")
+    try:
+        if operation == "submit":
+            done = tk.get_action("govdata_review_submit")(_context(), {"id": id, "comment": comment})
+        elif operation in ("publish", "return", "unpublish"):
+            done = tk.get_action("govdata_review_decide")(_context(), {"id": id, "decision": operation, "comment": comment})
+        else:
+            return tk.abort(400, tk._("Unknown operation"))
+    except tk.NotAuthorized as refused:
+        return tk.abort(403, str(refused))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.ValidationError as error:
+        _flash(error)
+        return tk.redirect_to(request.referrer or tk.h.url_for("dataset.read", id=id))
+    tk.h.flash_success(tk._("Review state: {state}").format(state=tk.h.govdata_review_state_label(done["review_state"])))
+    package = tk.get_action("package_show")(_context(), {"id": done["id"]})
+    return tk.redirect_to(tk.h.url_for(f"{package['type']}.read", id=package["name"]))
+
+
+@curation.route("/directory/review")
+def review_queue() -> Any:
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=request.path)
+    review_state = request.args.get("review_state", "submitted")
+    try:
+        queue = tk.get_action("govdata_review_list")(_context(), {"review_state": review_state})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only department editors and the data bureau's staff may curate the directory"))
+    except tk.ValidationError:
+        return tk.abort(400, tk._("Unknown review state"))
+    return tk.render("curation/review_queue.html", {"queue": queue, "review_state": review_state})

@@ -7,9 +7,9 @@ from ckan.authz import get_local_functions
 
 
 def all_actions() -> dict[str, Any]:
-    from ckanext.govdata.curation.logic import action
+    from ckanext.govdata.curation.logic import action, review_actions
 
-    return dict(get_local_functions(action))
+    return {**dict(get_local_functions(action)), **dict(get_local_functions(review_actions))}
 
 
 def all_auth_functions() -> dict[str, Any]:

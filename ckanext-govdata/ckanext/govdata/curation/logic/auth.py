@@ -2,8 +2,12 @@
 Each row is then checked as its own ``package_create`` / ``package_update``."""
 from __future__ import annotations
 
-from ckan import authz
+from ckan import authz, model
 from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.govdata.curation import review
+from ckanext.govdata.messages import bilingual
+from ckanext.govdata.open_condition import Viewer
 
 
 def govdata_catalogue_import(context: Context, data_dict: DataDict) -> AuthResult:
@@ -15,3 +19,37 @@ def govdata_catalogue_import(context: Context, data_dict: DataDict) -> AuthResul
 
 def govdata_catalogue_returned_show(context: Context, data_dict: DataDict) -> AuthResult:
     return govdata_catalogue_import(context, data_dict)
+
+
+def _entry(data_dict: DataDict) -> model.Package | None:
+    package = model.Package.get(str(data_dict.get("id") or ""))
+    return package if review.is_catalogue_entry(package) else None
+
+
+def govdata_review_submit(context: Context, data_dict: DataDict) -> AuthResult:
+    """The entry's department staff (editors, admins) and the bureau."""
+    package = _entry(data_dict)
+    if package is not None and review.holds_role(review.DEPARTMENT, package, Viewer.from_context(context)):
+        return {"success": True}
+    return {"success": False, "msg": bilingual("Only the department's editors may submit its entries for review")}
+
+
+def govdata_review_decide(context: Context, data_dict: DataDict) -> AuthResult:
+    """The bureau (sysadmins)."""
+    package = _entry(data_dict)
+    if package is not None and review.holds_role(review.BUREAU, package, Viewer.from_context(context)):
+        return {"success": True}
+    return {"success": False, "msg": bilingual("Only the data bureau publishes or returns entries")}
+
+
+def govdata_review_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may edit the entry: its department's staff and the bureau."""
+    return govdata_review_submit(context, data_dict)
+
+
+def govdata_review_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """The bureau and department staff (each sees what package_search shows them)."""
+    viewer = Viewer.from_context(context)
+    if viewer.sysadmin or viewer.staff_orgs():
+        return {"success": True}
+    return {"success": False, "msg": bilingual("Only department editors and the data bureau's staff may see reviews")}

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
+from ckanext.govdata.curation import review
 from ckanext.govdata.validators import Fields
+
+ignore_missing = tk.get_validator("ignore_missing")
+unicode_safe = tk.get_validator("unicode_safe")
 
 Schema = dict[str, Any]
 
@@ -12,6 +18,12 @@ fields = Fields({
     "upload": "Directory spreadsheet",
     "partial": "Write the valid rows and hand back the others",
     "token": "Returned rows",
+    "id": "Dataset or API",
+    "comment": "Comment",
+    "decision": "Decision",
+    "review_state": "Review state",
+    "rows": "Rows",
+    "start": "Start",
 })
 
 
@@ -24,3 +36,28 @@ def catalogue_import_schema() -> Schema:
 
 def catalogue_returned_schema() -> Schema:
     return {"token": [fields.required, fields.text]}
+
+
+def review_submit_schema() -> Schema:
+    return {"id": [fields.required, unicode_safe], "comment": [ignore_missing, fields.text, fields.max_length(2000)]}
+
+
+def review_decide_schema() -> Schema:
+    return {
+        "id": [fields.required, unicode_safe],
+        "decision": [fields.required, fields.choice(review.DECISIONS)],
+        "comment": [ignore_missing, fields.text, fields.max_length(2000)],
+    }
+
+
+def review_show_schema() -> Schema:
+    return {"id": [fields.required, unicode_safe]}
+
+
+def review_list_schema() -> Schema:
+    default = tk.get_validator("default")
+    return {
+        "review_state": [default(review.SUBMITTED), fields.choice(review.STATES)],
+        "rows": [default(100), fields.whole_number(1, 1000)],
+        "start": [default(0), fields.whole_number(0, 100000)],
+    }

@@ -1,0 +1,25 @@
+"""Template helpers of curation: an entry's review panel."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.govdata import vocabularies
+
+
+def govdata_review(package_id: str) -> dict[str, Any] | None:
+    """The entry's review for the current user, or None when they may not see it."""
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    try:
+        return tk.get_action("govdata_review_show")({"user": user}, {"id": package_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+
+
+def govdata_review_state_label(state: str) -> str:
+    return vocabularies.label("review_states", state)
+
+
+def all_helpers() -> dict[str, Any]:
+    return {"govdata_review": govdata_review, "govdata_review_state_label": govdata_review_state_label}

@@ -96,7 +96,8 @@ def test_review_steps_are_in_the_activity_stream_for_the_department_only(app, dr
     assert {"submitted package", "published package"} <= {activity["activity_type"] for activity in staff}
     assert not {"submitted package", "published package"} & {activity["activity_type"] for activity in public}
     page = app.get(f"/dataset/activity/{draft['name']}", headers={"Authorization": editor["token"]})
-    assert "内部说明" in page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert "内部说明" in text and "提交了" in text and "发布了" in text
 
 
 def test_an_entry_without_data_is_not_published(department, editor, sysadmin):

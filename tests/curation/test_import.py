@@ -204,3 +204,16 @@ def test_only_department_editors_may_import(department, user):
     name = factories.user()["name"] if user == "plain" else ""
     with pytest.raises(NotAuthorized):
         sheets.import_as(name, sheets.workbook([sheets.entry("330600-JTJ-000071", department["title"])]))
+
+
+def test_a_new_entry_that_looks_like_an_existing_one_needs_confirming(department, editor):
+    existing = factories.dataset(department["id"], title="绍兴市公交站点信息公示")
+    content = sheets.workbook([sheets.entry("330600-JTJ-000091", department["title"], 名称="绍兴市公交站点信息公示表")])
+
+    refused = sheets.import_as(editor, content)
+    confirmed = sheets.import_as(editor, content, confirm_duplicates=True)
+
+    assert refused["written"] is False
+    [problem] = refused["problems"]
+    assert (problem["row"], problem["column"]) == (2, "名称") and existing["title"] in problem["message"]
+    assert confirmed["created"] == ["330600-JTJ-000091"]

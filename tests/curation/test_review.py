@@ -146,3 +146,14 @@ def test_the_dataset_page_offers_the_allowed_steps_and_performs_them(app, draft,
     refused = app.post(f"/dataset/{draft['name']}/review", data={"operation": "unpublish"},
                        headers={"Authorization": editor["token"]})
     assert refused.status_code == 403
+
+
+def test_the_review_names_the_entries_it_looks_like(app, department, editor, sysadmin):
+    existing = factories.dataset(department["id"], title="绍兴市行政处罚信息公示")
+    draft = _as(editor, "package_create", **factories.dataset_fields(department["id"], title="绍兴市行政处罚信息公示表"))
+
+    shown = _as(sysadmin, "govdata_review_show", id=draft["id"])
+
+    assert [(other["id"], other["reason"]) for other in shown["duplicates"]] == [(existing["id"], "title")]
+    page = app.get(f"/dataset/{draft['name']}", headers={"Authorization": sysadmin["token"]}).get_data(as_text=True)
+    assert "govdata-review-duplicates" in page and existing["title"] in page

@@ -113,6 +113,9 @@ def world() -> dict[str, Any]:
         "govdata_review_decide": {"id": dataset["id"], "decision": "unpublish", "comment": "撤回"},
         "govdata_review_show": {"id": dataset["id"]},
         "govdata_review_list": {"review_state": "submitted", "rows": 10, "start": 0},
+        "govdata_catalogue_without_data": {"id": department["id"]},
+        "govdata_catalogue_duplicates": {"id": department["id"]},
+        "govdata_overdue_list": {"id": department["id"]},
         "package_show": {"id": dataset["id"]},
         "resource_show": {"id": table["id"]},
         "package_search": {"q": "公交", "fq": "domain:transport", "rows": 5, "sort": "score desc"},
@@ -163,7 +166,8 @@ GROUPS = {
     ],
     "curation": [
         "govdata_stats_refresh", "govdata_catalogue_import", "govdata_catalogue_returned_show", "govdata_review_submit",
-        "govdata_review_decide", "govdata_review_show", "govdata_review_list",
+        "govdata_review_decide", "govdata_review_show", "govdata_review_list", "govdata_catalogue_without_data",
+        "govdata_catalogue_duplicates", "govdata_overdue_list",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

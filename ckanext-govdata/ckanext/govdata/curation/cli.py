@@ -54,8 +54,10 @@ def export(target: str, department: str | None, domain: str | None, sheet: str) 
 @click.option("--partial", is_flag=True, help="Write the valid rows; hand back the others (--returned).")
 @click.option("--returned", type=click.Path(dir_okay=False, writable=True),
               help="Where to write the rows that were not imported, marked up, to fix and import again.")
+@click.option("--confirm-duplicates", is_flag=True, help="Write new entries that look like existing ones too.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def import_(source: str, username: str | None, partial: bool, returned: str | None, as_json: bool) -> None:
+def import_(source: str, username: str | None, partial: bool, returned: str | None, confirm_duplicates: bool,
+            as_json: bool) -> None:
     """Import SOURCE (.xlsx or .csv in the template's layout); nothing is written unless every
     row is valid, or --partial."""
     path = pathlib.Path(source)
@@ -72,7 +74,7 @@ def import_(source: str, username: str | None, partial: bool, returned: str | No
 
     try:
         report, checked = importing.run(path.name, path.read_bytes(), username or _site_user(), partial=partial,
-                                        progress=progress)
+                                        confirm_duplicates=confirm_duplicates, progress=progress)
     except reading.FileRefused as refused:
         raise click.ClickException(bilingual(refused.msgid, **refused.params)) from None
     if returned and report.problems:

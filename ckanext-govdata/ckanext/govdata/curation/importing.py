@@ -23,7 +23,7 @@ from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 
 from ckanext.govdata import action_steps
-from ckanext.govdata.curation import checking, layout, reading
+from ckanext.govdata.curation import checking, checks, layout, reading
 from ckanext.govdata.curation.checking import Checked, Entry, Problem
 from ckanext.govdata.curation.layout import Column, Lookups
 from ckanext.govdata.messages import bilingual
@@ -68,7 +68,8 @@ class Report:
 
 
 def run(
-    filename: str, data: bytes, user: str, *, partial: bool = False, progress: Progress | None = None
+    filename: str, data: bytes, user: str, *, partial: bool = False, confirm_duplicates: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[Report, Checked]:
     """Import ``data`` as ``user``: the report, and the file as checked. A file that is not a
     directory spreadsheet at all raises ``reading.FileRefused``."""
@@ -77,6 +78,8 @@ def run(
     checked = checking.check(book, lookups)
     report = Report(rows=len(checked.entries), problems=list(checked.problems))
     plans = _plan(checked, user, lookups, report, progress)
+    if not confirm_duplicates:
+        report.problems.extend(_duplicates(plans, checked))
     refused_rows = _rows_with_problems(checked, report.problems)
     if refused_rows and not partial:
         model.Session.rollback()
@@ -85,6 +88,36 @@ def run(
     report.skipped = [entry.identifier for entry in checked.entries if entry.row in refused_rows]
     _write(writable, user, report, progress)
     return report, checked
+
+
+def _duplicates(plans: list[Planned], checked: Checked) -> list[Problem]:
+    """New entries that look like one already in the catalogue or elsewhere in the file
+    (``checks``): refused unless the curator confirms them (``confirm_duplicates``)."""
+    new = [plan for plan in plans if plan.operation == CREATE]
+    if not new:
+        return []
+    department_ids = dict(model.Session.query(model.Group.name, model.Group.id).filter(model.Group.is_organization.is_(True)).all())
+    candidates = [
+        checks.Entry(
+            id=f"new:{plan.entry.identifier}", name="", title=str(plan.data.get("title") or ""),
+            type=str(plan.data.get(layout.TYPE_FIELD)), owner_org=department_ids.get(str(plan.data.get("owner_org"))),
+            identifier=plan.entry.identifier,
+            items=frozenset(str(item.get("name", "")).lower() for item in plan.data.get(layout.ITEMS_FIELD) or []),
+        )
+        for plan in new
+    ]
+    rows = {f"new:{plan.entry.identifier}": plan.entry.row for plan in new}
+    column = layout.layout().entry_column("title")
+    problems = []
+    for pair in checks.duplicate_pairs(candidates, checks.entries() + candidates):
+        for mine, theirs in (pair["entries"], reversed(pair["entries"])):
+            if mine["id"] in rows:
+                problems.append(checking.problem(
+                    checked.entries_sheet, rows[mine["id"]], column, mine["title"],
+                    "Looks like a duplicate of {other} ({code}): check, or import with duplicates confirmed",
+                    other=theirs["title"], code=theirs["identifier"],
+                ))
+    return problems
 
 
 def _rows_with_problems(checked: Checked, problems: list[Problem]) -> set[int]:

@@ -59,7 +59,9 @@ def directory() -> Any:
     partial = request.form.get("partial") == "true"
     upload = request.files.get("upload")
     try:
-        report = tk.get_action("govdata_catalogue_import")(_context(), {"upload": upload, "partial": partial})
+        report = tk.get_action("govdata_catalogue_import")(_context(), {
+            "upload": upload, "partial": partial, "confirm_duplicates": request.form.get("confirm_duplicates") == "true",
+        })
     except tk.ValidationError as error:
         _flash(error)
         return _page(partial=partial)
@@ -149,3 +151,24 @@ def review_queue() -> Any:
     except tk.ValidationError:
         return tk.abort(400, tk._("Unknown review state"))
     return tk.render("curation/review_queue.html", {"queue": queue, "review_state": review_state})
+
+
+@curation.route("/directory/reports")
+def reports() -> Any:
+    """Staff's checks of the directory: entries without data, likely duplicates, overdue updates."""
+    refused = _staff_only()
+    if refused is not None:
+        return refused
+    department = request.args.get("department") or None
+    data = {"id": department} if department else {}
+    try:
+        found = {
+            "without_data": tk.get_action("govdata_catalogue_without_data")(_context(), dict(data)),
+            "duplicates": tk.get_action("govdata_catalogue_duplicates")(_context(), dict(data)),
+            "overdue": tk.get_action("govdata_overdue_list")(_context(), dict(data)),
+        }
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only department editors and the data bureau's staff may curate the directory"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Unknown department or domain"))
+    return tk.render("curation/reports.html", found)

@@ -77,22 +77,43 @@ def breakdown(audience: str, scope: str, scope_key: str, dimension: str, limit: 
     return rows[:limit] if limit and dimension != "month" else rows
 
 
+def _stale(today: dt.date) -> sa.ColumnElement[bool]:
+    """Whether a snapshot's package is stale on ``today``: its last update is older than its
+    update frequency allows (``max_age_days`` of the ``update_frequencies`` vocabulary);
+    irregular ones never are."""
+    from ckanext.govdata import vocabularies
+
+    table = PackageSnapshot.__table__
+    conditions = [
+        sa.and_(table.c.update_frequency == entry["value"], table.c.last_updated < today - dt.timedelta(days=int(entry["max_age_days"])))
+        for entry in vocabularies.entries("update_frequencies")
+        if entry.get("max_age_days") is not None
+    ]
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def stale_packages(today: dt.date, department_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """The published datasets and APIs overdue for an update on ``today`` (of ``department_ids``,
+    or all), longest overdue first: package id, department, frequency, last update."""
+    table = PackageSnapshot.__table__
+    query = sa.select(table.c.package_id, table.c.owner_org, table.c.type, table.c.update_frequency,
+                      table.c.last_updated).where(
+        table.c.public.is_(True), table.c.type.in_((DATASET_TYPE, API_TYPE)), _stale(today)
+    ).order_by(table.c.last_updated, table.c.package_id)
+    if department_ids is not None:
+        query = query.where(table.c.owner_org.in_(department_ids))
+    return [dict(row._mapping) for row in model.Session.execute(query)]
+
+
 def freshness_by_department(audience: str, today: dt.date) -> dict[str, dict[str, int]]:
     """Per department: datasets, APIs, and how many of them are stale.
 
     A package is stale when its last update is older than its update frequency allows
     (``max_age_days`` of the ``update_frequencies`` vocabulary); irregular ones never are.
     """
-    from ckanext.govdata import vocabularies
-
     table = PackageSnapshot.__table__
     counted = table.c.public if audience == PUBLIC else table.c.staff
-    stale_conditions = [
-        sa.and_(table.c.update_frequency == entry["value"], table.c.last_updated < today - dt.timedelta(days=int(entry["max_age_days"])))
-        for entry in vocabularies.entries("update_frequencies")
-        if entry.get("max_age_days") is not None
-    ]
-    stale = sa.or_(*stale_conditions) if stale_conditions else sa.false()
+    stale = _stale(today)
     query = (
         sa.select(
             table.c.owner_org,

@@ -7,9 +7,10 @@ from ckan.authz import get_local_functions
 
 
 def all_actions() -> dict[str, Any]:
-    from ckanext.govdata.curation.logic import action, review_actions
+    from ckanext.govdata.curation.logic import action, report_actions, review_actions
 
-    return {**dict(get_local_functions(action)), **dict(get_local_functions(review_actions))}
+    return {name: function for module in (action, review_actions, report_actions)
+            for name, function in get_local_functions(module)}
 
 
 def all_auth_functions() -> dict[str, Any]:

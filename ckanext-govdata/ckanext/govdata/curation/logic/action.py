@@ -18,6 +18,8 @@ def govdata_catalogue_import(context: Context, data_dict: DataDict) -> dict[str,
     :param upload: the file (a multipart upload)
     :param partial: write the valid rows and leave out the others (default: write nothing
         unless every row is valid)
+    :param confirm_duplicates: write new entries that look like existing ones (same department
+        and a similar title, or the same data items); by default they are refused as problems
     :returns: the report: rows, written, created / updated / unchanged / skipped resource codes,
         problems (sheet, row, column, value, message) and, when rows were refused, ``returned``:
         the token of those rows as a marked-up workbook (``govdata_catalogue_returned_show``)
@@ -28,7 +30,8 @@ def govdata_catalogue_import(context: Context, data_dict: DataDict) -> dict[str,
     data = action_steps.validate(data_dict, schema.catalogue_import_schema(), context)
     filename, content = _content(data["upload"])
     try:
-        report, checked = importing.run(filename, content, context["user"], partial=bool(data.get("partial")))
+        report, checked = importing.run(filename, content, context["user"], partial=bool(data.get("partial")),
+                                        confirm_duplicates=bool(data.get("confirm_duplicates")))
     except reading.FileRefused as refused:
         raise tk.ValidationError({"upload": [schema.fields.message("upload", refused.msgid, **refused.params)]}) from None
     result = report.as_dict()

@@ -53,3 +53,19 @@ def govdata_review_list(context: Context, data_dict: DataDict) -> AuthResult:
     if viewer.sysadmin or viewer.staff_orgs():
         return {"success": True}
     return {"success": False, "msg": bilingual("Only department editors and the data bureau's staff may see reviews")}
+
+
+def govdata_catalogue_without_data(context: Context, data_dict: DataDict) -> AuthResult:
+    """The bureau, and department staff for their own departments."""
+    viewer = Viewer.from_context(context)
+    department = data_dict.get("id")
+    if viewer.sysadmin or (viewer.staff_orgs() and not department):
+        return {"success": True}
+    group = model.Group.get(str(department)) if department else None
+    if group is not None and viewer.staff_of(group.id):
+        return {"success": True}
+    return {"success": False, "msg": bilingual("Only department editors and the data bureau's staff may see reviews")}
+
+
+def govdata_catalogue_duplicates(context: Context, data_dict: DataDict) -> AuthResult:
+    return govdata_catalogue_without_data(context, data_dict)

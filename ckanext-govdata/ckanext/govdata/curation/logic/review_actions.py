@@ -8,7 +8,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.govdata import action_steps, workflows
-from ckanext.govdata.curation import activities, review
+from ckanext.govdata.curation import activities, checks, review
 from ckanext.govdata.curation.logic import schema
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.open_condition import Viewer
@@ -76,7 +76,8 @@ def govdata_review_decide(context: Context, data_dict: DataDict) -> dict[str, An
 
 
 def govdata_review_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """An entry's review: its state, what the caller may do now, and its review steps.
+    """An entry's review: its state, what the caller may do now, its review steps and the
+    entries it looks like (likely duplicates).
 
     :param id: the dataset's or API's id or name
     """
@@ -90,7 +91,18 @@ def govdata_review_show(context: Context, data_dict: DataDict) -> dict[str, Any]
         "has_data": review.has_data(package),
         "allowed_operations": review.allowed_operations(package, Viewer.from_context(context)),
         "steps": activities.steps(package.id),
+        "duplicates": _duplicates_of(package),
     }
+
+
+def _duplicates_of(package: model.Package) -> list[dict[str, Any]]:
+    """Entries this one looks like (``checks``), for the reviewers to confirm it is not one."""
+    everything = checks.entries()
+    own = [entry for entry in everything if entry.id == package.id]
+    return [
+        next(entry for entry in pair["entries"] if entry["id"] != package.id) | {"reason": pair["reason"]}
+        for pair in checks.duplicate_pairs(own, everything)
+    ]
 
 
 def govdata_review_list(context: Context, data_dict: DataDict) -> dict[str, Any]:

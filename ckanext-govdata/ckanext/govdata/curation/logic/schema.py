@@ -18,6 +18,7 @@ fields = Fields({
     "upload": "Directory spreadsheet",
     "partial": "Write the valid rows and hand back the others",
     "token": "Returned rows",
+    "confirm_duplicates": "Import likely duplicates too",
     "id": "Dataset or API",
     "comment": "Comment",
     "decision": "Decision",
@@ -31,6 +32,7 @@ def catalogue_import_schema() -> Schema:
     return {
         "upload": [fields.required],
         "partial": [fields.flag],
+        "confirm_duplicates": [fields.flag],
     }
 
 
@@ -61,3 +63,7 @@ def review_list_schema() -> Schema:
         "rows": [default(100), fields.whole_number(1, 1000)],
         "start": [default(0), fields.whole_number(0, 100000)],
     }
+
+
+def report_schema() -> Schema:
+    return {"id": [ignore_missing, unicode_safe]}

@@ -12,7 +12,7 @@ from ckanext.govdata.messages import bilingual
 from ckanext.govdata.stats import counter_reads, counters, usage
 from ckanext.govdata.stats.logic import schema
 
-__all__ = ["govdata_department_report", "govdata_statistics", "govdata_stats_refresh"]
+__all__ = ["govdata_department_report", "govdata_overdue_list", "govdata_statistics", "govdata_stats_refresh"]
 
 # Breakdowns whose keys are vocabulary values, labelled in the request's language.
 LABELLED = {
@@ -242,6 +242,39 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
         "order": data["order"],
         "departments": rows,
     }
+
+
+def govdata_overdue_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Published datasets and APIs overdue for an update (by their update frequency), longest
+    overdue first: what the monitoring page's "stale" counts, entry by entry.
+
+    :param id: one department (id or name); default: every department the user is staff of
+        (all of them for sysadmins)
+    :returns: ``date`` and ``entries``: id, name, title, type, department (id, title),
+        update_frequency, last_updated, days_since_update
+    """
+    data = _validate(data_dict, schema.department_report_schema(), context)
+    tk.check_access("govdata_overdue_list", context, data)
+    departments = {department.id: department for department in _report_departments(context, data.get("id"))}
+    today = calendar.today()
+    rows = counter_reads.stale_packages(today, list(departments))
+    packages = {
+        package.id: package
+        for package in model.Session.query(model.Package).filter(model.Package.id.in_([row["package_id"] for row in rows]))
+    }
+    return {"date": today.isoformat(), "entries": [
+        {
+            "id": row["package_id"],
+            "name": packages[row["package_id"]].name,
+            "title": packages[row["package_id"]].title,
+            "type": row["type"],
+            "department": {"id": row["owner_org"], "title": departments[row["owner_org"]].display_name},
+            "update_frequency": row["update_frequency"],
+            "last_updated": row["last_updated"].isoformat() if row["last_updated"] else None,
+            "days_since_update": (today - row["last_updated"]).days if row["last_updated"] else None,
+        }
+        for row in rows if row["package_id"] in packages
+    ]}
 
 
 def govdata_stats_refresh(context: Context, data_dict: DataDict) -> dict[str, Any]:

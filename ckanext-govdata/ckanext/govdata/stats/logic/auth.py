@@ -9,7 +9,7 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.govdata.stats import counters
 
-__all__ = ["govdata_department_report", "govdata_statistics", "govdata_stats_refresh"]
+__all__ = ["govdata_department_report", "govdata_overdue_list", "govdata_statistics", "govdata_stats_refresh"]
 
 # Editors and admins of a department are its staff; plain members only read.
 STAFF_PERMISSION = "create_dataset"
@@ -53,3 +53,8 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> AuthResu
 def govdata_stats_refresh(context: Context, data_dict: DataDict) -> AuthResult:
     """Sysadmins only (and code running with ignore_auth, such as an import's batch)."""
     return _denied(tk._("Only sysadmins may refresh the counters"))
+
+
+def govdata_overdue_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """As the monitoring report: a department's staff, and sysadmins for every department."""
+    return govdata_department_report(context, data_dict)

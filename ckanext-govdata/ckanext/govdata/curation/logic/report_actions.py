@@ -1,0 +1,68 @@
+"""The directory's checks for staff: published entries without data, and likely duplicates."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import Context, DataDict
+
+from ckanext.govdata import action_steps
+from ckanext.govdata.curation import checks
+from ckanext.govdata.curation.logic import schema
+from ckanext.govdata.open_condition import Viewer
+
+
+def _departments(context: Context, reference: str | None) -> list[str] | None:
+    """The departments a report covers: the one asked for, else the user's (None: all, for the
+    bureau)."""
+    if reference:
+        department = model.Group.get(reference)
+        if department is None or not department.is_organization:
+            raise tk.ObjectNotFound(schema.fields.message("id", "{field} names no department"))
+        return [department.id]
+    viewer = Viewer.from_context(context)
+    return None if viewer.sysadmin else sorted(viewer.staff_orgs())
+
+
+def _titles(ids: set[str | None]) -> dict[str | None, str]:
+    rows = model.Session.query(model.Group.id, model.Group.title).filter(model.Group.id.in_([i for i in ids if i]))
+    return dict(rows.all())
+
+
+def govdata_catalogue_without_data(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Published entries that serve no data (数据目录100%挂载), by department.
+
+    :param id: one department (id or name); default: the user's departments (all for the bureau)
+    :returns: ``count`` and ``departments``: title and entries (id, name, title, type)
+    """
+    data = action_steps.validate(data_dict, schema.report_schema(), context)
+    tk.check_access("govdata_catalogue_without_data", context, data)
+    found = checks.without_data(_departments(context, data.get("id")))
+    titles = _titles({entry["owner_org"] for entry in found})
+    grouped: dict[str | None, list[dict[str, Any]]] = {}
+    for entry in found:
+        grouped.setdefault(entry["owner_org"], []).append(entry)
+    return {"count": len(found), "departments": [
+        {"id": department_id, "title": titles.get(department_id, ""), "entries": entries}
+        for department_id, entries in sorted(grouped.items(), key=lambda item: titles.get(item[0], ""))
+    ]}
+
+
+def govdata_catalogue_duplicates(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Likely duplicate entries (一数一源): pairs with the reason (title in one department, or
+    data items) and their similarity. A department's staff see pairs involving their entries.
+
+    :param id: one department (id or name); default: the user's departments (all for the bureau)
+    """
+    data = action_steps.validate(data_dict, schema.report_schema(), context)
+    tk.check_access("govdata_catalogue_duplicates", context, data)
+    departments = _departments(context, data.get("id"))
+    everything = checks.entries()
+    mine = everything if departments is None else [entry for entry in everything if entry.owner_org in departments]
+    pairs = checks.duplicate_pairs(mine, everything)
+    titles = _titles({entry["owner_org"] for pair in pairs for entry in pair["entries"]})
+    for pair in pairs:
+        for entry in pair["entries"]:
+            entry["department"] = titles.get(entry["owner_org"], "")
+    return {"count": len(pairs), "pairs": pairs}

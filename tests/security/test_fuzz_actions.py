@@ -116,6 +116,9 @@ def world() -> dict[str, Any]:
         "govdata_catalogue_without_data": {"id": department["id"]},
         "govdata_catalogue_duplicates": {"id": department["id"]},
         "govdata_overdue_list": {"id": department["id"]},
+        "govdata_catalogue_item_mismatches": {"id": department["id"]},
+        "govdata_data_items_propose": {"id": conditional["id"]},
+        "govdata_data_items_apply": {"id": conditional["id"]},
         "package_show": {"id": dataset["id"]},
         "resource_show": {"id": table["id"]},
         "package_search": {"q": "公交", "fq": "domain:transport", "rows": 5, "sort": "score desc"},
@@ -167,7 +170,8 @@ GROUPS = {
     "curation": [
         "govdata_stats_refresh", "govdata_catalogue_import", "govdata_catalogue_returned_show", "govdata_review_submit",
         "govdata_review_decide", "govdata_review_show", "govdata_review_list", "govdata_catalogue_without_data",
-        "govdata_catalogue_duplicates", "govdata_overdue_list",
+        "govdata_catalogue_duplicates", "govdata_overdue_list", "govdata_catalogue_item_mismatches",
+        "govdata_data_items_propose", "govdata_data_items_apply",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

@@ -21,5 +21,19 @@ def govdata_review_state_label(state: str) -> str:
     return vocabularies.label("review_states", state)
 
 
+def govdata_items_mismatch(package: dict[str, Any]) -> dict[str, Any] | None:
+    """Where the dataset's data items and its tables disagree, for those who may fix it."""
+    if not tk.current_user.is_authenticated or not any(r.get("datastore_active") for r in package.get("resources") or []):
+        return None
+    try:
+        return tk.get_action("govdata_data_items_propose")({"user": tk.current_user.name}, {"id": package["id"]})["mismatch"]
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+
+
 def all_helpers() -> dict[str, Any]:
-    return {"govdata_review": govdata_review, "govdata_review_state_label": govdata_review_state_label}
+    return {
+        "govdata_review": govdata_review,
+        "govdata_review_state_label": govdata_review_state_label,
+        "govdata_items_mismatch": govdata_items_mismatch,
+    }

@@ -155,7 +155,8 @@ def review_queue() -> Any:
 
 @curation.route("/directory/reports")
 def reports() -> Any:
-    """Staff's checks of the directory: entries without data, likely duplicates, overdue updates."""
+    """Staff's checks of the directory: entries without data, likely duplicates, overdue updates,
+    data items that disagree with their tables."""
     refused = _staff_only()
     if refused is not None:
         return refused
@@ -166,9 +167,29 @@ def reports() -> Any:
             "without_data": tk.get_action("govdata_catalogue_without_data")(_context(), dict(data)),
             "duplicates": tk.get_action("govdata_catalogue_duplicates")(_context(), dict(data)),
             "overdue": tk.get_action("govdata_overdue_list")(_context(), dict(data)),
+            "mismatches": tk.get_action("govdata_catalogue_item_mismatches")(_context(), dict(data)),
         }
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only department editors and the data bureau's staff may curate the directory"))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Unknown department or domain"))
     return tk.render("curation/reports.html", found)
+
+
+@curation.route("/dataset/<id>/data-items", methods=["POST"])
+def data_items_apply(id: str) -> Any:
+    """Take the dataset's data items from its tables (then edit the Chinese names in the form)."""
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=request.path)
+    try:
+        done = tk.get_action("govdata_data_items_apply")(_context(), {"id": id})
+    except tk.NotAuthorized as refused:
+        return tk.abort(403, str(refused))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.ValidationError as error:
+        _flash(error)
+        return tk.redirect_to(tk.h.url_for("dataset.read", id=id))
+    tk.h.flash_success(tk._("{count} data items taken from the table: check their Chinese names and descriptions").format(
+        count=len(done["data_items"])))
+    return tk.redirect_to(tk.h.url_for("dataset.edit", id=done["id"]))

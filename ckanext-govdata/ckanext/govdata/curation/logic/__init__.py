@@ -7,9 +7,9 @@ from ckan.authz import get_local_functions
 
 
 def all_actions() -> dict[str, Any]:
-    from ckanext.govdata.curation.logic import action, report_actions, review_actions
+    from ckanext.govdata.curation.logic import action, items_actions, report_actions, review_actions
 
-    return {name: function for module in (action, review_actions, report_actions)
+    return {name: function for module in (action, review_actions, report_actions, items_actions)
             for name, function in get_local_functions(module)}
 
 

@@ -69,3 +69,16 @@ def govdata_catalogue_without_data(context: Context, data_dict: DataDict) -> Aut
 
 def govdata_catalogue_duplicates(context: Context, data_dict: DataDict) -> AuthResult:
     return govdata_catalogue_without_data(context, data_dict)
+
+
+def govdata_data_items_propose(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may edit the dataset."""
+    return authz.is_authorized("package_update", context, {"id": data_dict.get("id")})
+
+
+def govdata_data_items_apply(context: Context, data_dict: DataDict) -> AuthResult:
+    return authz.is_authorized("package_update", context, {"id": data_dict.get("id")})
+
+
+def govdata_catalogue_item_mismatches(context: Context, data_dict: DataDict) -> AuthResult:
+    return govdata_catalogue_without_data(context, data_dict)

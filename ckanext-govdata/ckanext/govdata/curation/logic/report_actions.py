@@ -9,20 +9,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.govdata import action_steps
 from ckanext.govdata.curation import checks
-from ckanext.govdata.curation.logic import schema
-from ckanext.govdata.open_condition import Viewer
-
-
-def _departments(context: Context, reference: str | None) -> list[str] | None:
-    """The departments a report covers: the one asked for, else the user's (None: all, for the
-    bureau)."""
-    if reference:
-        department = model.Group.get(reference)
-        if department is None or not department.is_organization:
-            raise tk.ObjectNotFound(schema.fields.message("id", "{field} names no department"))
-        return [department.id]
-    viewer = Viewer.from_context(context)
-    return None if viewer.sysadmin else sorted(viewer.staff_orgs())
+from ckanext.govdata.curation.logic import common, schema
 
 
 def _titles(ids: set[str | None]) -> dict[str | None, str]:
@@ -38,7 +25,7 @@ def govdata_catalogue_without_data(context: Context, data_dict: DataDict) -> dic
     """
     data = action_steps.validate(data_dict, schema.report_schema(), context)
     tk.check_access("govdata_catalogue_without_data", context, data)
-    found = checks.without_data(_departments(context, data.get("id")))
+    found = checks.without_data(common.report_departments(context, data.get("id")))
     titles = _titles({entry["owner_org"] for entry in found})
     grouped: dict[str | None, list[dict[str, Any]]] = {}
     for entry in found:
@@ -57,7 +44,7 @@ def govdata_catalogue_duplicates(context: Context, data_dict: DataDict) -> dict[
     """
     data = action_steps.validate(data_dict, schema.report_schema(), context)
     tk.check_access("govdata_catalogue_duplicates", context, data)
-    departments = _departments(context, data.get("id"))
+    departments = common.report_departments(context, data.get("id"))
     everything = checks.entries()
     mine = everything if departments is None else [entry for entry in everything if entry.owner_org in departments]
     pairs = checks.duplicate_pairs(mine, everything)

@@ -51,6 +51,11 @@ check_environment() {
     echo "govdata: refusing to start:$problems" >&2
     exit 1
   fi
+  # Not required: the token can only be made once the site runs (see README, Production).
+  if [ -z "${CKAN_XLOADER_API_TOKEN:-}" ]; then
+    echo "govdata: CKAN_XLOADER_API_TOKEN is not set: uploaded files will not be loaded into the DataStore." >&2
+    echo "  Make one with: docker compose exec ckan ckan -c /etc/ckan/production.ini user token add <sysadmin> xloader -q" >&2
+  fi
 }
 
 check_environment
@@ -62,6 +67,9 @@ fi
 # Only the listed variables are replaced: any other "$" in the template stays as it is.
 envsubst "$(printf '${%s} ' $SETTINGS)" < /etc/ckan/production.ini.tmpl > "$CKAN_INI"
 chmod 600 "$CKAN_INI"
+if [ -n "${CKAN_XLOADER_API_TOKEN:-}" ]; then
+  ckan config-tool "$CKAN_INI" "ckanext.xloader.api_token=$CKAN_XLOADER_API_TOKEN" >/dev/null
+fi
 
 case "${1:-web}" in
   web)

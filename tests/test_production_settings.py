@@ -144,6 +144,14 @@ def test_the_entrypoint_refuses_weak_or_unsafe_values(name, value, message):
     assert name in result.stderr and message in result.stderr
 
 
+def test_the_entrypoint_warns_when_uploads_cannot_reach_the_datastore():
+    without = _check(GOOD_ENVIRONMENT)
+    with_token = _check({**GOOD_ENVIRONMENT, "CKAN_XLOADER_API_TOKEN": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.x.y"})
+
+    assert without.returncode == 0 and "CKAN_XLOADER_API_TOKEN is not set" in without.stderr
+    assert with_token.returncode == 0 and "CKAN_XLOADER_API_TOKEN" not in with_token.stderr
+
+
 def test_the_example_environment_holds_no_secret():
     example = dict(
         line.split("=", 1) for line in (DOCKER / "env.example").read_text().splitlines()

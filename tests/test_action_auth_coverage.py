@@ -61,6 +61,7 @@ REFUSED: dict[str, Payload] = {
     "govdata_catalogue_duplicates": lambda w: {},
     "govdata_overdue_list": lambda w: {},
     "govdata_catalogue_item_mismatches": lambda w: {},
+    "govdata_overdue_reminders_send": lambda w: {},
     "govdata_data_items_propose": lambda w: {"id": w["dataset"]["id"]},
     "govdata_data_items_apply": lambda w: {"id": w["dataset"]["id"]},
     "govdata_search_synonym_list": lambda w: {},

@@ -2,11 +2,15 @@
 updates, for the bureau and for each department's staff."""
 from __future__ import annotations
 
+import email
+
 import pytest
 from ckan.logic import NotAuthorized
 from ckan.tests.helpers import call_action
+from click.testing import CliRunner
 
 from ckanext.govdata import calendar
+from ckanext.govdata.cli import govdata
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
@@ -82,3 +86,21 @@ def test_the_checks_are_for_staff_and_scoped_to_their_departments(app, departmen
     page = app.get("/directory/reports", headers={"Authorization": editor["token"]})
     assert page.status_code == 200 and "govdata-duplicates" in page.get_data(as_text=True)
     assert app.get("/directory/reports", headers={"Authorization": plain["token"]}).status_code == 403
+
+
+def test_departments_are_reminded_of_overdue_entries_by_mail_and_on_their_page(app, department, sysadmin, mail_server):
+    editor = factories.member(department["id"], role="editor", email="editor@jtj.sx.gov.cn")
+    elsewhere = factories.member(factories.department()["id"], role="editor", email="other@sx.gov.cn")
+    old = factories.dataset(department["id"], update_frequency="EVERY_MONTH", modified="2020-01-31")
+
+    result = CliRunner().invoke(govdata, ["catalogue", "remind-overdue"], catch_exceptions=False)
+
+    assert "departments: 1, entries: 1, mails sent: 1" in result.output
+    [message] = mail_server.get_smtp_messages()
+    assert message[2] == ["editor@jtj.sx.gov.cn"] and elsewhere["email"] not in message[2]
+    page = app.get("/directory", headers={"Authorization": editor["token"]}).get_data(as_text=True)
+    assert "govdata-overdue-notice" in page
+    with pytest.raises(NotAuthorized):
+        _as(editor, "govdata_overdue_reminders_send")
+    body = email.message_from_string(message[3]).get_payload(decode=True).decode("utf-8")
+    assert old["title"] in body and "/directory/reports" in body

@@ -117,6 +117,7 @@ def world() -> dict[str, Any]:
         "govdata_catalogue_duplicates": {"id": department["id"]},
         "govdata_overdue_list": {"id": department["id"]},
         "govdata_catalogue_item_mismatches": {"id": department["id"]},
+        "govdata_overdue_reminders_send": {},
         "govdata_data_items_propose": {"id": conditional["id"]},
         "govdata_data_items_apply": {"id": conditional["id"]},
         "package_show": {"id": dataset["id"]},
@@ -171,7 +172,7 @@ GROUPS = {
         "govdata_stats_refresh", "govdata_catalogue_import", "govdata_catalogue_returned_show", "govdata_review_submit",
         "govdata_review_decide", "govdata_review_show", "govdata_review_list", "govdata_catalogue_without_data",
         "govdata_catalogue_duplicates", "govdata_overdue_list", "govdata_catalogue_item_mismatches",
-        "govdata_data_items_propose", "govdata_data_items_apply",
+        "govdata_data_items_propose", "govdata_data_items_apply", "govdata_overdue_reminders_send",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

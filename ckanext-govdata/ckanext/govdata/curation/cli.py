@@ -48,6 +48,13 @@ def export(target: str, department: str | None, domain: str | None, sheet: str) 
     click.secho(f"{len(packages)} entries written to {target}", fg="green")
 
 
+@catalogue.command("remind-overdue")
+def remind_overdue() -> None:
+    """Mail each department's editors their entries overdue for an update; run daily."""
+    sent = tk.get_action("govdata_overdue_reminders_send")({"user": _site_user()}, {})
+    click.echo(f"departments: {sent['departments']}, entries: {sent['entries']}, mails sent: {sent['mails']}")
+
+
 @catalogue.command("import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.option("--user", "username", help="Import as this user (default: the site user).")

@@ -41,7 +41,12 @@ def _staff_only() -> Any:
 
 def _page(report: dict[str, Any] | None = None, partial: bool = False) -> Any:
     departments = tk.get_action("organization_list")(_context(), {"all_fields": True, "limit": 1000})
+    try:
+        overdue = len(tk.get_action("govdata_overdue_list")(_context(), {})["entries"])
+    except tk.NotAuthorized:
+        overdue = 0
     return tk.render("curation/directory.html", {
+        "overdue": overdue,
         "report": report,
         "partial": partial,
         "departments": sorted(departments, key=lambda department: department["title"]),

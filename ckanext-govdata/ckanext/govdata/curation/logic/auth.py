@@ -82,3 +82,10 @@ def govdata_data_items_apply(context: Context, data_dict: DataDict) -> AuthResul
 
 def govdata_catalogue_item_mismatches(context: Context, data_dict: DataDict) -> AuthResult:
     return govdata_catalogue_without_data(context, data_dict)
+
+
+def govdata_overdue_reminders_send(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins (the daily cron job runs as the site user)."""
+    if Viewer.from_context(context).sysadmin:
+        return {"success": True}
+    return {"success": False, "msg": bilingual("Only the data bureau sends the reminders")}

@@ -8,7 +8,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.govdata import action_steps
-from ckanext.govdata.curation import checks
+from ckanext.govdata.curation import checks, reminders
 from ckanext.govdata.curation.logic import common, schema
 
 
@@ -53,3 +53,14 @@ def govdata_catalogue_duplicates(context: Context, data_dict: DataDict) -> dict[
         for entry in pair["entries"]:
             entry["department"] = titles.get(entry["owner_org"], "")
     return {"count": len(pairs), "pairs": pairs}
+
+
+def govdata_overdue_reminders_send(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Mail every department's editors and admins the list of their entries overdue for an
+    update; run daily from cron (``ckan govdata catalogue remind-overdue``). Sysadmins only.
+
+    :returns: ``departments``, ``entries`` and ``mails`` sent
+    """
+    tk.check_access("govdata_overdue_reminders_send", context, data_dict)
+    overdue = tk.get_action("govdata_overdue_list")(dict(context), {})
+    return reminders.send(overdue["entries"])

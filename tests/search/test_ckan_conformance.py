@@ -125,6 +125,7 @@ def test_ckan_search_suites_pass_against_our_configset(core_environment: dict[st
             "--pyargs", *SUITES,
             "-k", f"{SELECTION} and {keep}",
             "-p", "no:cacheprovider",
+            "-p", "tests.search.faker_seed",
             "-W", "ignore::DeprecationWarning",
             f"--junitxml={report}",
             "-q",

@@ -157,3 +157,19 @@ def test_the_review_names_the_entries_it_looks_like(app, department, editor, sys
     assert [(other["id"], other["reason"]) for other in shown["duplicates"]] == [(existing["id"], "title")]
     page = app.get(f"/dataset/{draft['name']}", headers={"Authorization": sysadmin["token"]}).get_data(as_text=True)
     assert "govdata-review-duplicates" in page and existing["title"] in page
+
+
+def test_a_department_cannot_publish_or_unpublish_in_bulk(app, department, sysadmin):
+    admin = factories.member(department["id"], role="admin")
+    draft = _as(admin, "package_create", **factories.dataset_fields(department["id"]))
+    body = {"datasets": [draft["id"]], "org_id": department["id"]}
+
+    refused = app.post("/api/3/action/bulk_update_public", json=body, headers={"Authorization": admin["token"]})
+    assert refused.status_code == 403
+    assert app.post("/api/3/action/bulk_update_private", json=body,
+                    headers={"Authorization": admin["token"]}).status_code == 403
+    assert call_action("package_show", id=draft["id"])["review_state"] == "draft"
+
+    published = app.post("/api/3/action/bulk_update_public", json=body, headers={"Authorization": sysadmin["token"]})
+    assert published.status_code == 200
+    assert call_action("package_show", id=draft["id"])["review_state"] == "published"

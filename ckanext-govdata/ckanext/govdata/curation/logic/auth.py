@@ -2,6 +2,9 @@
 Each row is then checked as its own ``package_create`` / ``package_update``."""
 from __future__ import annotations
 
+from typing import Any
+
+import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import AuthResult, Context, DataDict
 
@@ -89,3 +92,26 @@ def govdata_overdue_reminders_send(context: Context, data_dict: DataDict) -> Aut
     if Viewer.from_context(context).sysadmin:
         return {"success": True}
     return {"success": False, "msg": bilingual("Only the data bureau sends the reminders")}
+
+
+def _bureau_only(context: Context) -> AuthResult:
+    if Viewer.from_context(context).sysadmin:
+        return {"success": True}
+    return {"success": False, "msg": bilingual(
+        "Entries are published through review: submit them to the data bureau instead"
+    )}
+
+
+@tk.chained_auth_function
+def bulk_update_public(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
+    """Publishing is the bureau's review step: a department's staff cannot make entries public
+    in bulk (the review state would ignore it silently)."""
+    refused = _bureau_only(context)
+    return next_auth(context, data_dict) if refused["success"] else refused
+
+
+@tk.chained_auth_function
+def bulk_update_private(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
+    """Unpublishing is the bureau's too (``govdata_review_decide``, decision ``unpublish``)."""
+    refused = _bureau_only(context)
+    return next_auth(context, data_dict) if refused["success"] else refused

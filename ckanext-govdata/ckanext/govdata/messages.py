@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.support import NullTranslations, Translations
+
+if TYPE_CHECKING:
+    from ckan.logic import ValidationError
 
 I18N_DIR = os.path.join(os.path.dirname(__file__), "i18n")
 DOMAIN = "ckanext-govdata"
@@ -31,3 +34,12 @@ def bilingual(msgid: str, field: tuple[str, str] | None = None, **params: Any) -
     english = msgid.format(field=en_field, **params)
     translated = chinese(msgid).format(field=zh_field, **params)
     return english if translated == english else f"{translated} / {english}"
+
+
+def error_messages(error: ValidationError) -> list[str]:
+    """Every message of a ValidationError, field after field (for flashing them on a page)."""
+    return [
+        str(message)
+        for messages in error.error_dict.values()
+        for message in (messages if isinstance(messages, list) else [messages])
+    ]

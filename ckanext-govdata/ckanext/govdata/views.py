@@ -10,6 +10,8 @@ from ckan.lib.i18n import get_locales_from_config
 from ckan.views.api import i18n_js_translations
 from flask import Blueprint, request
 
+from ckanext.govdata.messages import error_messages
+
 
 def js_translations() -> Blueprint:
     """Serves CKAN's JavaScript translations under the names its client asks for.
@@ -51,9 +53,8 @@ def _context() -> dict[str, Any]:
 
 
 def _flash_errors(error: tk.ValidationError) -> None:
-    for messages in error.error_dict.values():
-        for message in messages if isinstance(messages, list) else [messages]:
-            tk.h.flash_error(str(message))
+    for message in error_messages(error):
+        tk.h.flash_error(message)
 
 
 def synonyms() -> Any:

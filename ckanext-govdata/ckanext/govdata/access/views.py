@@ -18,6 +18,7 @@ from flask import Blueprint, request, send_file
 from ckanext.govdata import open_condition
 from ckanext.govdata.access import attachments as attachment_store
 from ckanext.govdata.access import workflow
+from ckanext.govdata.messages import error_messages
 from ckanext.govdata.open_condition import Viewer
 
 access = Blueprint("govdata_access", __name__)
@@ -47,15 +48,6 @@ def _login_required(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return guarded
-
-
-def _error_messages(error: tk.ValidationError) -> list[str]:
-    """Every message of a ValidationError, field after field."""
-    return [
-        str(message)
-        for messages in error.error_dict.values()
-        for message in (messages if isinstance(messages, list) else [messages])
-    ]
 
 
 def _guarded_resource_id() -> tuple[str | None, str]:
@@ -202,7 +194,7 @@ def review_queue() -> Any:
     try:
         listed = _action("govdata_access_request_list", scope="review", limit=200, **filters)
     except tk.ValidationError as error:
-        tk.h.flash_error("; ".join(_error_messages(error)))
+        tk.h.flash_error("; ".join(error_messages(error)))
         listed = {"count": 0, "results": []}
     return tk.render(
         "govdata_access/review_queue.html",
@@ -278,7 +270,7 @@ def request_act(request_id: str) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
     except tk.ValidationError as error:
-        for message in _error_messages(error):
+        for message in error_messages(error):
             tk.h.flash_error(message)
         return tk.redirect_to("govdata_access.request_read", request_id=request_id)
     tk.h.flash_success(tk._("Done"))
@@ -313,7 +305,7 @@ def ledger() -> Any:
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only reviewers may export the ledger"))
     except tk.ValidationError as error:
-        tk.h.flash_error("; ".join(_error_messages(error)))
+        tk.h.flash_error("; ".join(error_messages(error)))
         listed = {"count": 0, "results": []}
     viewer = Viewer.current()
     if not (viewer.sysadmin or viewer.staff_orgs()):
@@ -334,7 +326,7 @@ def grant_revoke(grant_id: str) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Grant not found"))
     except tk.ValidationError as error:
-        for message in _error_messages(error):
+        for message in error_messages(error):
             tk.h.flash_error(message)
     else:
         tk.h.flash_success(tk._("Grant revoked"))
@@ -379,7 +371,7 @@ def calendar() -> Any:
             else:
                 return tk.abort(400, tk._("Unknown operation"))
         except tk.ValidationError as error:
-            for message in _error_messages(error):
+            for message in error_messages(error):
                 tk.h.flash_error(message)
         return tk.redirect_to("govdata_access.calendar", year=year) if year else tk.redirect_to(
             "govdata_access.calendar"

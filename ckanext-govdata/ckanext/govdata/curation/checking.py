@@ -12,6 +12,7 @@ from typing import Any
 from ckanext.govdata.curation import layout, reading
 from ckanext.govdata.curation.layout import Column, Lookups
 from ckanext.govdata.messages import bilingual
+from ckanext.govdata.validators import rules
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,8 +75,9 @@ def _columns(
     seen: set[str] = set()
     skipped = reading.normal_header(layout.problems_header())
     for header in sheet.headers:
-        column = by_name.get(reading.normal_header(header))
-        if not header or reading.normal_header(header) == skipped:
+        name = reading.normal_header(header)
+        column = by_name.get(name)
+        if not header or name == skipped:
             found.append(None)
         elif column is None:
             problems.append(problem(sheet.name, 1, header, header, "Unknown column: {value}"))
@@ -105,7 +107,7 @@ def _read_row(
         raw[column.header] = cell
         try:
             values[column.field] = column.read(cell, lookups)
-        except layout.CellError as refused:
+        except rules.RuleError as refused:
             problems.append(problem(sheet.name, number, column, cell, refused.msgid, **refused.params))
     return values, raw
 
@@ -113,8 +115,8 @@ def _read_row(
 def check(book: reading.Workbook, lookups: Lookups) -> Checked:
     current = layout.layout()
     problems: list[Problem] = []
-    entries: list[Entry] = []
     entry_columns: list[Column] = []
+    # The entries by resource code, in the sheet's order.
     by_code: dict[str, Entry] = {}
     entries_sheet = book.entries.name if book.entries else layout.ENTRIES_SHEET
     items_sheet = book.items.name if book.items else layout.ITEMS_SHEET
@@ -136,7 +138,6 @@ def check(book: reading.Workbook, lookups: Lookups) -> Checked:
                 ))
                 continue
             by_code[code] = Entry(number, code, values, raw)
-            entries.append(by_code[code])
     if book.items is not None:
         columns = _columns(book.items, current.items, (layout.KEY_FIELD, "name"), problems)
         for number, cells in book.items.rows:
@@ -151,4 +152,4 @@ def check(book: reading.Workbook, lookups: Lookups) -> Checked:
                 ))
             else:
                 by_code[code].items.append(Item(number, values))
-    return Checked(entries, problems, entry_columns, book.items is not None, entries_sheet, items_sheet)
+    return Checked(list(by_code.values()), problems, entry_columns, book.items is not None, entries_sheet, items_sheet)

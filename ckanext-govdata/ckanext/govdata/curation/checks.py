@@ -59,9 +59,16 @@ def entries(department_ids: Iterable[str] | None = None) -> list[Entry]:
             items = json.loads(extras.get("data_items") or "[]")
         except ValueError:
             items = []
-        names = frozenset(str(item.get("name", "")).lower() for item in items if isinstance(item, dict) and item.get("name"))
-        found.append(Entry(row.id, row.name, row.title or "", row.type, row.owner_org, extras.get("identifier", ""), names))
+        found.append(Entry(row.id, row.name, row.title or "", row.type, row.owner_org, extras.get("identifier", ""),
+                           item_names(items)))
     return found
+
+
+def item_names(items: Any) -> frozenset[str]:
+    """The field names of data items (as stored or as an import gives them), lower case."""
+    return frozenset(
+        str(item["name"]).lower() for item in items or [] if isinstance(item, dict) and item.get("name")
+    )
 
 
 def _bigrams(title: str) -> frozenset[str]:

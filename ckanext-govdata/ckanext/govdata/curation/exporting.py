@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ckanext.govdata import spreadsheets
-from ckanext.govdata.curation import layout
+from ckanext.govdata.curation import layout, review
 from ckanext.govdata.curation.checking import Checked, Problem
 from ckanext.govdata.curation.layout import Column, Lookups
 from ckanext.govdata.messages import bilingual
@@ -34,7 +34,7 @@ PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE")
 
 def packages(context: dict[str, Any], department: str | None = None, domain: str | None = None) -> Iterator[dict[str, Any]]:
     """The entries ``context``'s user may see (staff: their drafts too), by resource code."""
-    filters = ["+dataset_type:(dataset OR dataservice)"]
+    filters = [review.CATALOGUE_FILTER]
     if department:
         filters.append(f'+organization:"{department}"')
     if domain:
@@ -52,11 +52,7 @@ def packages(context: dict[str, Any], department: str | None = None, domain: str
 
 
 def entry_row(package: dict[str, Any], lookups: Lookups) -> list[Any]:
-    row = []
-    for column in layout.layout().entries:
-        value = package.get("tags") if column.field == "tag_string" else package.get(column.field)
-        row.append(column.write(value, lookups))
-    return row
+    return [column.write(layout.stored_value(package, column), lookups) for column in layout.layout().entries]
 
 
 def item_rows(package: dict[str, Any], lookups: Lookups) -> Iterator[list[Any]]:

@@ -28,6 +28,7 @@ from ckanext.govdata.curation.checking import Checked, Entry, Problem
 from ckanext.govdata.curation.layout import Column, Lookups
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.search import bulk
+from ckanext.govdata.validators import rules
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def run(
     report = Report(rows=len(checked.entries), problems=list(checked.problems))
     plans = _plan(checked, user, lookups, report, progress)
     if not confirm_duplicates:
-        report.problems.extend(_duplicates(plans, checked))
+        report.problems.extend(_duplicates(plans, checked, lookups))
     refused_rows = _rows_with_problems(checked, report.problems)
     if refused_rows and not partial:
         model.Session.rollback()
@@ -90,19 +91,20 @@ def run(
     return report, checked
 
 
-def _duplicates(plans: list[Planned], checked: Checked) -> list[Problem]:
+def _duplicates(plans: list[Planned], checked: Checked, lookups: Lookups) -> list[Problem]:
     """New entries that look like one already in the catalogue or elsewhere in the file
     (``checks``): refused unless the curator confirms them (``confirm_duplicates``)."""
     new = [plan for plan in plans if plan.operation == CREATE]
     if not new:
         return []
-    department_ids = dict(model.Session.query(model.Group.name, model.Group.id).filter(model.Group.is_organization.is_(True)).all())
+    # The department cell was read as the department's name; the catalogue's entries hold its id.
+    department_ids = {lookups.departments[department_id]: department_id for department_id in lookups.department_titles}
     candidates = [
         checks.Entry(
             id=f"new:{plan.entry.identifier}", name="", title=str(plan.data.get("title") or ""),
             type=str(plan.data.get(layout.TYPE_FIELD)), owner_org=department_ids.get(str(plan.data.get("owner_org"))),
             identifier=plan.entry.identifier,
-            items=frozenset(str(item.get("name", "")).lower() for item in plan.data.get(layout.ITEMS_FIELD) or []),
+            items=checks.item_names(plan.data.get(layout.ITEMS_FIELD)),
         )
         for plan in new
     ]
@@ -232,14 +234,13 @@ def _canonical(column: Column, value: Any, lookups: Lookups) -> Any:
     """A stored value as it reads back from its cell, to compare with what the sheet says."""
     try:
         return column.read(column.write(value, lookups), lookups)
-    except layout.CellError:
+    except rules.RuleError:
         return value
 
 
 def _differs(original: dict[str, Any], data: dict[str, Any], checked: Checked, lookups: Lookups) -> bool:
     for column in checked.columns:
-        before = original.get("tags") if column.field == "tag_string" else original.get(column.field)
-        if _canonical(column, before, lookups) != _canonical(column, data.get(column.field), lookups):
+        if _canonical(column, layout.stored_value(original, column), lookups) != _canonical(column, data.get(column.field), lookups):
             return True
     if checked.has_items:
         item_columns = layout.layout().items[1:]

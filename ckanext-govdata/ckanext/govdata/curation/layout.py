@@ -19,11 +19,12 @@ from ckan import model
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from ckanext.govdata import vocabularies
+from ckanext.govdata.curation import review
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.validators import rules
+from ckanext.govdata.validators import rules, scheming
 
-DATASET_TYPE, API_TYPE = "dataset", "dataservice"
-ENTRY_TYPES = (DATASET_TYPE, API_TYPE)
+ENTRY_TYPES = review.CATALOGUE_TYPES
+DATASET_TYPE, API_TYPE = ENTRY_TYPES
 ENTRIES_SHEET, ITEMS_SHEET, CHOICES_SHEET = "开放目录", "数据项", "选项"
 KEY_FIELD = "identifier"
 TYPE_FIELD = "type"
@@ -40,15 +41,6 @@ def problems_header() -> str:
     return bilingual("Problems")
 
 
-class CellError(ValueError):
-    """A cell that cannot be read: an English msgid with ``{field}`` and its parameters."""
-
-    def __init__(self, msgid: str, **params: Any) -> None:
-        super().__init__(msgid)
-        self.msgid = msgid
-        self.params = params
-
-
 @dataclasses.dataclass(frozen=True)
 class Column:
     field: str
@@ -56,15 +48,14 @@ class Column:
     kind: str  # text, choice, choices, integer, date, department, entry_type, tags, license
     vocabulary: str | None = None
     required: bool = False
-    # The entry types that have this field.
-    types: tuple[str, ...] = ENTRY_TYPES
 
     @property
     def header(self) -> str:
         return self.label[0]
 
     def read(self, value: Any, lookups: Lookups) -> Any:
-        """The field's value from a cell; None for an empty cell; CellError when unreadable."""
+        """The field's value from a cell; None for an empty cell; ``rules.RuleError`` when
+        unreadable."""
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         return _READERS[self.kind](self, value, lookups)
@@ -86,6 +77,11 @@ class Column:
         return []
 
 
+def stored_value(package: dict[str, Any], column: Column) -> Any:
+    """What ``package`` (a package_show dict) holds for ``column``: keywords are its ``tags``."""
+    return package.get("tags") if column.field == "tag_string" else package.get(column.field)
+
+
 @dataclasses.dataclass(frozen=True)
 class Layout:
     entries: tuple[Column, ...]
@@ -93,13 +89,6 @@ class Layout:
 
     def entry_column(self, field: str) -> Column:
         return next(column for column in self.entries if column.field == field)
-
-
-def _label(field: Mapping[str, Any]) -> tuple[str, str]:
-    label = field.get("label") or field["field_name"]
-    if isinstance(label, dict):
-        return label.get("zh_Hans_CN") or label.get("en", ""), label.get("en", "")
-    return str(label), str(label)
 
 
 def _kind(field: Mapping[str, Any]) -> str:
@@ -120,14 +109,13 @@ def _kind(field: Mapping[str, Any]) -> str:
     return "text"
 
 
-def _column(field: Mapping[str, Any], types: tuple[str, ...]) -> Column:
+def _column(field: Mapping[str, Any]) -> Column:
     return Column(
         field=field["field_name"],
-        label=_label(field),
+        label=scheming.field_label(dict(field)),
         kind=_kind(field),
         vocabulary=field.get("vocabulary"),
         required=bool(field.get("required")),
-        types=types,
     )
 
 
@@ -135,12 +123,13 @@ def _column(field: Mapping[str, Any], types: tuple[str, ...]) -> Column:
 def layout() -> Layout:
     """The layout of the schemas loaded in this process."""
     schemas = {entry_type: scheming_get_dataset_schema(entry_type) for entry_type in ENTRY_TYPES}
-    fields: dict[str, tuple[Mapping[str, Any], list[str]]] = {}
-    for entry_type, schema in schemas.items():
+    # Each field once, in the dataset schema's order, then the API schema's own fields.
+    fields: dict[str, Mapping[str, Any]] = {}
+    for schema in schemas.values():
         for field in schema["dataset_fields"]:
             if field["field_name"] not in NOT_IN_SHEET:
-                fields.setdefault(field["field_name"], (field, []))[1].append(entry_type)
-    columns = [_column(field, tuple(types)) for field, types in fields.values()]
+                fields.setdefault(field["field_name"], field)
+    columns = [_column(field) for field in fields.values()]
     type_column = Column(TYPE_FIELD, ("类型", "Type"), "entry_type", required=True)
     # Resource code first (the key), then the name and the entry's type; the schema's order after.
     key = next(column for column in columns if column.field == KEY_FIELD)
@@ -148,7 +137,7 @@ def layout() -> Layout:
     rest = [column for column in columns if column not in (key, title)]
     item_fields = next(field for field in schemas[DATASET_TYPE]["dataset_fields"] if field["field_name"] == ITEMS_FIELD)
     items = [dataclasses.replace(key, required=True)] + [
-        _column(subfield, ENTRY_TYPES) for subfield in item_fields["repeating_subfields"]
+        _column(subfield) for subfield in item_fields["repeating_subfields"]
     ]
     return Layout(entries=(key, title, type_column, *rest), items=tuple(items))
 
@@ -203,15 +192,20 @@ def _choice(section: str, text: str) -> str:
     for entry in vocabularies.entries(section):
         if folded in (entry["value"].casefold(), entry["zh_Hans_CN"].casefold(), entry["en"].casefold()):
             return entry["value"]
-    raise CellError("{field}: not one of the choices: {value}", value=text)
+    raise rules.RuleError("{field}: not one of the choices: {value}", value=text)
 
 
 def _read_choice(column: Column, value: Any, lookups: Lookups) -> str:
     return _choice(column.vocabulary or "", _text(value))
 
 
+def _parts(value: Any) -> list[str]:
+    """The values of a cell that holds several (关键字, 数据格式)."""
+    return [part.strip() for part in LIST_SEPARATORS.split(_text(value)) if part.strip()]
+
+
 def _read_choices(column: Column, value: Any, lookups: Lookups) -> list[str]:
-    return [_choice(column.vocabulary or "", part.strip()) for part in LIST_SEPARATORS.split(_text(value)) if part.strip()]
+    return [_choice(column.vocabulary or "", part) for part in _parts(value)]
 
 
 def _read_entry_type(column: Column, value: Any, lookups: Lookups) -> str:
@@ -219,16 +213,13 @@ def _read_entry_type(column: Column, value: Any, lookups: Lookups) -> str:
 
 
 def _read_integer(column: Column, value: Any, lookups: Lookups) -> int:
-    if isinstance(value, bool):
-        raise CellError("{field}: not a whole number: {value}", value=value)
-    if isinstance(value, int | float):
-        if float(value).is_integer() and value >= 0:
-            return int(value)
-        raise CellError("{field}: not a whole number: {value}", value=value)
-    text = _text(value).replace(",", "").replace("，", "")
-    if not text.isdigit():
-        raise CellError("{field}: not a whole number: {value}", value=_text(value))
-    return int(text)
+    """A count, as the schema's own rule takes it (``rules.parse_whole_number``, not negative);
+    a spreadsheet may give it as 1200.0 or with thousands separators (1,200)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        value = _text(value).replace(",", "").replace("，", "")
+    return rules.parse_whole_number(value, 0)
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
@@ -244,26 +235,26 @@ def _read_date(column: Column, value: Any, lookups: Lookups) -> str:
             return dt.datetime.strptime(text, pattern).date().isoformat()  # noqa: DTZ007
         except ValueError:
             continue
-    raise CellError("{field}: not a date (YYYY-MM-DD): {value}", value=text)
+    raise rules.RuleError("{field}: not a date (YYYY-MM-DD): {value}", value=text)
 
 
 def _read_department(column: Column, value: Any, lookups: Lookups) -> str:
     text = _text(value)
     found = lookups.departments.get(text)
     if found is None:
-        raise CellError("{field}: no such department: {value}", value=text)
+        raise rules.RuleError("{field}: no such department: {value}", value=text)
     return found
 
 
 def _read_tags(column: Column, value: Any, lookups: Lookups) -> str:
-    return ",".join(part.strip() for part in LIST_SEPARATORS.split(_text(value)) if part.strip())
+    return ",".join(_parts(value))
 
 
 def _read_license(column: Column, value: Any, lookups: Lookups) -> str:
     text = _text(value)
     found = lookups.licenses.get(text.casefold())
     if found is None:
-        raise CellError("{field}: not one of the choices: {value}", value=text)
+        raise rules.RuleError("{field}: not one of the choices: {value}", value=text)
     return found
 
 

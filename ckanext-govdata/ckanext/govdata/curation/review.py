@@ -22,6 +22,8 @@ from ckanext.govdata.open_condition import Viewer
 DRAFT, SUBMITTED, RETURNED, PUBLISHED = "draft", "submitted", "returned", "published"
 STATES = (DRAFT, SUBMITTED, RETURNED, PUBLISHED)
 CATALOGUE_TYPES = ("dataset", "dataservice")
+# package_search's filter for them (showcases are datasets too, of their own type).
+CATALOGUE_FILTER = f"+dataset_type:({' OR '.join(CATALOGUE_TYPES)})"
 DEPARTMENT, BUREAU = "department", "bureau"
 PUBLISH, RETURN, UNPUBLISH = "publish", "return", "unpublish"
 DECISIONS = (PUBLISH, RETURN, UNPUBLISH)

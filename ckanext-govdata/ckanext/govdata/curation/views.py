@@ -12,6 +12,7 @@ from flask import Blueprint, request, send_file
 from ckanext.govdata import vocabularies
 from ckanext.govdata.curation import exporting
 from ckanext.govdata.curation.layout import Lookups
+from ckanext.govdata.messages import error_messages
 from ckanext.govdata.validators import rules
 
 curation = Blueprint("govdata_curation", __name__)
@@ -23,9 +24,8 @@ def _context() -> dict[str, Any]:
 
 
 def _flash(error: tk.ValidationError) -> None:
-    for messages in error.error_dict.values():
-        for message in messages if isinstance(messages, list) else [messages]:
-            tk.h.flash_error(str(message))
+    for message in error_messages(error):
+        tk.h.flash_error(message)
 
 
 def _staff_only() -> Any:

@@ -13,11 +13,21 @@ from ckanext.govdata.messages import bilingual
 from ckanext.govdata.open_condition import Viewer
 
 
+def _staff(context: Context, department: Any, refusal: str) -> AuthResult:
+    """The bureau, and department staff (editors, admins): of ``department`` when one is named,
+    else of any department."""
+    viewer = Viewer.from_context(context)
+    if department:
+        group = model.Group.get(str(department))
+        allowed = viewer.sysadmin or (group is not None and viewer.staff_of(group.id))
+    else:
+        allowed = viewer.sysadmin or bool(viewer.staff_orgs())
+    return {"success": True} if allowed else {"success": False, "msg": bilingual(refusal)}
+
+
 def govdata_catalogue_import(context: Context, data_dict: DataDict) -> AuthResult:
-    user = context.get("user")
-    if user and authz.has_user_permission_for_some_org(user, "create_dataset"):
-        return {"success": True}
-    return {"success": False, "msg": "Only department editors may import a directory"}
+    """Each row is then checked as the user's own package_create / package_update."""
+    return _staff(context, None, "Only department editors may import a directory")
 
 
 def govdata_catalogue_returned_show(context: Context, data_dict: DataDict) -> AuthResult:
@@ -52,22 +62,12 @@ def govdata_review_show(context: Context, data_dict: DataDict) -> AuthResult:
 
 def govdata_review_list(context: Context, data_dict: DataDict) -> AuthResult:
     """The bureau and department staff (each sees what package_search shows them)."""
-    viewer = Viewer.from_context(context)
-    if viewer.sysadmin or viewer.staff_orgs():
-        return {"success": True}
-    return {"success": False, "msg": bilingual("Only department editors and the data bureau's staff may see reviews")}
+    return _staff(context, None, "Only department editors and the data bureau's staff may see reviews")
 
 
 def govdata_catalogue_without_data(context: Context, data_dict: DataDict) -> AuthResult:
     """The bureau, and department staff for their own departments."""
-    viewer = Viewer.from_context(context)
-    department = data_dict.get("id")
-    if viewer.sysadmin or (viewer.staff_orgs() and not department):
-        return {"success": True}
-    group = model.Group.get(str(department)) if department else None
-    if group is not None and viewer.staff_of(group.id):
-        return {"success": True}
-    return {"success": False, "msg": bilingual("Only department editors and the data bureau's staff may see reviews")}
+    return _staff(context, data_dict.get("id"), "Only department editors and the data bureau's staff may see reviews")
 
 
 def govdata_catalogue_duplicates(context: Context, data_dict: DataDict) -> AuthResult:
@@ -94,9 +94,10 @@ def govdata_overdue_reminders_send(context: Context, data_dict: DataDict) -> Aut
     return {"success": False, "msg": bilingual("Only the data bureau sends the reminders")}
 
 
-def _bureau_only(context: Context) -> AuthResult:
+def _bureau_then(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
+    """CKAN's own check, for the bureau only; others are sent to review."""
     if Viewer.from_context(context).sysadmin:
-        return {"success": True}
+        return next_auth(context, data_dict)
     return {"success": False, "msg": bilingual(
         "Entries are published through review: submit them to the data bureau instead"
     )}
@@ -106,12 +107,10 @@ def _bureau_only(context: Context) -> AuthResult:
 def bulk_update_public(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
     """Publishing is the bureau's review step: a department's staff cannot make entries public
     in bulk (the review state would ignore it silently)."""
-    refused = _bureau_only(context)
-    return next_auth(context, data_dict) if refused["success"] else refused
+    return _bureau_then(next_auth, context, data_dict)
 
 
 @tk.chained_auth_function
 def bulk_update_private(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
     """Unpublishing is the bureau's too (``govdata_review_decide``, decision ``unpublish``)."""
-    refused = _bureau_only(context)
-    return next_auth(context, data_dict) if refused["success"] else refused
+    return _bureau_then(next_auth, context, data_dict)

@@ -116,7 +116,7 @@ def govdata_review_list(context: Context, data_dict: DataDict) -> dict[str, Any]
     tk.check_access("govdata_review_list", context, data_dict)
     data = action_steps.validate(data_dict, schema.review_list_schema(), context)
     found = tk.get_action("package_search")(dict(context), {
-        "fq": f'+dataset_type:(dataset OR dataservice) +extras_review_state:"{data["review_state"]}"',
+        "fq": f'{review.CATALOGUE_FILTER} +extras_review_state:"{data["review_state"]}"',
         "include_private": True, "rows": data["rows"], "start": data["start"], "sort": "metadata_modified asc",
     })
     return {"count": found["count"], "results": [

@@ -217,3 +217,17 @@ def test_a_new_entry_that_looks_like_an_existing_one_needs_confirming(department
     [problem] = refused["problems"]
     assert (problem["row"], problem["column"]) == (2, "名称") and existing["title"] in problem["message"]
     assert confirmed["created"] == ["330600-JTJ-000091"]
+
+
+def test_handed_back_rows_keep_what_was_typed_in_refused_item_cells(department, editor):
+    content = sheets.workbook(
+        [sheets.entry("330600-JTJ-000095", department["title"])],
+        [sheets.item("330600-JTJ-000095", "stop_id", 类型="未知型", 长度="二十")],
+    )
+
+    report = sheets.import_as(editor, content, partial=True)
+
+    returned = call_action("govdata_catalogue_returned_show", {"user": editor["name"], "ignore_auth": False},
+                           token=report["returned"])
+    [item] = sheets.rows(base64.b64decode(returned["content"]), "数据项")
+    assert (item["字段名"], item["类型"], item["长度"], item["中文名称"]) == ("stop_id", "未知型", "二十", "stop_id中文")

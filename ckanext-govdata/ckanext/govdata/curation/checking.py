@@ -32,6 +32,8 @@ class Problem:
 class Item:
     row: int
     values: dict[str, Any]
+    # The raw cells by header, to hand rows back for fixing.
+    cells: dict[str, Any]
 
 
 @dataclasses.dataclass
@@ -141,7 +143,7 @@ def check(book: reading.Workbook, lookups: Lookups) -> Checked:
     if book.items is not None:
         columns = _columns(book.items, current.items, (layout.KEY_FIELD, "name"), problems)
         for number, cells in book.items.rows:
-            values, _raw = _read_row(book.items, number, cells, columns, lookups, problems)
+            values, raw = _read_row(book.items, number, cells, columns, lookups, problems)
             code = values.pop(layout.KEY_FIELD, None)
             if not code:
                 problems.append(problem(items_sheet, number, key, None, "Missing value: {field}"))
@@ -151,5 +153,5 @@ def check(book: reading.Workbook, lookups: Lookups) -> Checked:
                     entries=entries_sheet,
                 ))
             else:
-                by_code[code].items.append(Item(number, values))
+                by_code[code].items.append(Item(number, values, raw))
     return Checked(list(by_code.values()), problems, entry_columns, book.items is not None, entries_sheet, items_sheet)

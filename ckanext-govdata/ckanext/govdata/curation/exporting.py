@@ -116,7 +116,7 @@ def returned(checked: Checked, problems: list[Problem]) -> bytes:
         cells = [entry.cells.get(column.header) for column in current.entries]
         _marked_row(entries, current.entries, cells, own)
         for item in entry.items:
-            item_cells = [entry.identifier, *(item.values.get(column.field) for column in current.items[1:])]
+            item_cells = [entry.identifier, *(item.cells.get(column.header) for column in current.items[1:])]
             _marked_row(items, current.items, item_cells, by_row.get((checked.items_sheet, item.row), []))
     _choice_lists(book, entries, current.entries, Lookups.load())
     return _saved(book)

@@ -3,7 +3,7 @@ in the background). GB18030 CSV is stored as UTF-8 so that it loads as Chinese; 
 declares no data items gets them proposed from its loaded table; staff see each load's status."""
 from __future__ import annotations
 
-import logging
+import json
 from typing import Any
 
 import ckan.plugins as p
@@ -11,9 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.xloader.interfaces import IXloader
 from werkzeug.datastructures import FileStorage
 
-from ckanext.govdata.uploads import encoding, helpers, xloader_fixes
-
-log = logging.getLogger(__name__)
+from ckanext.govdata.uploads import encoding, helpers, jobs, xloader_fixes
 
 
 class GovdataUploadsPlugin(p.SingletonPlugin):
@@ -43,14 +41,16 @@ class GovdataUploadsPlugin(p.SingletonPlugin):
             if copy is not None:
                 upload.stream = copy
 
-    # IXloader: called by xloader_hook twice per load (readable, then complete); the second call
-    # finds the items the first wrote.
+    # IXloader: called in the web process by xloader_hook, twice per load (readable, then
+    # complete), while the job is still running. The job's last steps write the dataset again from
+    # the copy it read before (CKAN's session does not expire on commit), which undid items written
+    # here; so they are written by a job that waits for the load's (rq depends_on), and that job
+    # finds the items the first one wrote.
     def after_upload(self, context: Any, resource_dict: dict[str, Any], dataset_dict: dict[str, Any]) -> None:
         if dataset_dict.get("data_items"):
             return
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-        try:
-            tk.get_action("govdata_data_items_apply")({"user": site_user["name"]}, {"id": dataset_dict["id"]})
-        except (tk.ObjectNotFound, tk.ValidationError) as refused:
-            # Not a catalogue entry, or its table gives no valid items: staff declare them by hand.
-            log.warning("No data items proposed for %s: %s", dataset_dict["id"], refused)
+        load = tk.get_action("task_status_show")(
+            {"ignore_auth": True}, {"entity_id": resource_dict["id"], "task_type": "xloader", "key": "xloader"})
+        loading_job = json.loads(load.get("value") or "{}").get("job_id")
+        tk.enqueue_job(jobs.propose_data_items, [dataset_dict["id"]], title=f"data items of {dataset_dict['name']}",
+                       rq_kwargs={"depends_on": loading_job} if loading_job else None)

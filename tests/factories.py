@@ -79,6 +79,19 @@ def dataset(owner_org: str | None = None, **overrides: Any) -> dict[str, Any]:
     return call_action("package_create", site_context(), **dataset_fields(owner, **overrides))
 
 
+def link_resource(**overrides: Any) -> dict[str, Any]:
+    """A resource linking to a file elsewhere, as ``package_create`` takes it."""
+    data = {"name": "公交客运量.csv", "url": f"https://data.sx.gov.cn/files/bus-{_next()}.csv", "format": "CSV"}
+    data.update(overrides)
+    return data
+
+
+def dataset_with_data(owner_org: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A dataset that serves data (数据目录100%挂载): it carries a linked file."""
+    overrides.setdefault("resources", [link_resource()])
+    return dataset(owner_org, **overrides)
+
+
 def dataservice(owner_org: str | None = None, **overrides: Any) -> dict[str, Any]:
     owner = owner_org or department()["id"]
     data = dataset_fields(owner, type="dataservice", name=f"api-{_next()}")

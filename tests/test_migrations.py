@@ -36,3 +36,5 @@ def test_migrations_go_down_to_nothing_and_up_again(plugin, migrate_db_for):
     assert f"{plugin}_alembic_version" in up
     assert {"source", "note"} <= _columns("govdata_access_grant")
     assert "rules_document" in _columns("govdata_contest")
+    assert "serves_data" in _columns("govdata_stats_package")
+    assert "without_data" in _columns("govdata_stats_counter")

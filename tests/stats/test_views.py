@@ -110,6 +110,7 @@ def test_monitor_is_for_staff_sortable_and_exports_to_excel(app, catalogue):
     assert order == [catalogue["transport"]["name"], quiet["name"]]
     assert 'aria-sort="descending"' in html
     assert "/monitor?sort=datasets&amp;order=asc" in html
+    assert f'href="/directory/reports?department={catalogue["transport"]["id"]}#without-data"' in html
     app.get("/monitor?sort=colour", headers=headers, status=400)
 
     response = app.get("/monitor/export.xlsx?sort=title", headers=headers, status=200)

@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 COMPACT_FROM = 10_000
 STATISTICS = "govdata_stats_statistics"
 # The curation plugin's staff report of published entries without data, read by name.
-WITHOUT_DATA_PLUGIN, WITHOUT_DATA_ACTION, WITHOUT_DATA_ROUTE = "govdata_curation", "govdata_catalogue_without_data", "govdata_curation.reports"
+WITHOUT_DATA_PLUGIN = "govdata_curation"
+WITHOUT_DATA_ACTION = "govdata_catalogue_without_data"
+WITHOUT_DATA_ROUTE = "govdata_curation.reports"
 
 
 def _locale() -> str:

@@ -61,7 +61,7 @@ def timeliness_label(value: str | None) -> str:
 def ledger_columns() -> list[tuple[str, str]]:
     return [
         ("id", tk._("Demand ID")),
-        ("title", tk._("Data wanted")),
+        ("title", tk._("Name of the data needed")),
         ("contact_name", tk._("Requester")),
         ("user_name", tk._("Account")),
         ("contact_phone", tk._("Contact phone")),

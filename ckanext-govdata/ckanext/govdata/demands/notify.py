@@ -50,7 +50,7 @@ def mail(user_ids: Iterable[str], demand_id: str, kind: str) -> int:
         if user is None or not user.email or user.state != "active":
             continue
         subject = labels.notice_label(kind)
-        lines = [subject, "", f"{tk._('Data wanted')}: {demand.title}",
+        lines = [subject, "", f"{tk._('Name of the data needed')}: {demand.title}",
                  f"{tk._('State')}: {labels.state_label(demand.state)}"]
         if demand.state in workflow.PENDING_STATES and due is not None:
             lines.append(f"{tk._('Deadline')}: {due.isoformat()}")

@@ -9,7 +9,7 @@ from ckan import model
 
 from ckanext.govdata import calendar
 from ckanext.govdata.demands import workflow
-from ckanext.govdata.demands.logic.schema import error
+from ckanext.govdata.demands.logic.schema import _error
 from ckanext.govdata.demands.model import Demand, DemandSupport
 from ckanext.govdata.open_condition import Viewer
 
@@ -20,7 +20,7 @@ def get_demand(demand_id: str, lock: bool = False) -> Demand:
         query = query.with_for_update()
     found = query.one_or_none()
     if found is None:
-        raise tk.ObjectNotFound(error("id", "{field} not found: {value}", value=demand_id))
+        raise tk.ObjectNotFound(_error("id", "{field} not found: {value}", value=demand_id))
     return found
 
 

@@ -22,7 +22,7 @@ ROLE_REFUSALS = {
 
 
 def _refuse(message: str) -> AuthResult:
-    return {"success": False, "msg": bilingual(message)}
+    return {"success": False, "msg": message}
 
 
 def _demand(data_dict: DataDict) -> Any:
@@ -32,7 +32,7 @@ def _demand(data_dict: DataDict) -> Any:
 
 def _signed_in(context: Context) -> AuthResult:
     if Viewer.from_context(context).user is None:
-        return _refuse("Sign in to use data demands")
+        return _refuse(bilingual("Sign in to use data demands"))
     return {"success": True}
 
 
@@ -42,7 +42,7 @@ def _holds_role_for(action: str, context: Context, data_dict: DataDict) -> AuthR
     demand = _demand(data_dict)
     if demand is not None and workflow.holds_role(role, demand, Viewer.from_context(context)):
         return {"success": True}
-    return _refuse(ROLE_REFUSALS[role])
+    return _refuse(bilingual(ROLE_REFUSALS[role]))
 
 
 def govdata_demand_create(context: Context, data_dict: DataDict) -> AuthResult:
@@ -62,14 +62,14 @@ def govdata_demand_show(context: Context, data_dict: DataDict) -> AuthResult:
     dismissed or withdrawn, only the requester, the bureau and the department see it."""
     demand = _demand(data_dict)
     if demand is None:
-        return _refuse("Demand not found")
+        return _refuse(bilingual("Demand not found"))
     if demand.state in workflow.PUBLIC_STATES:
         return {"success": True}
     viewer = Viewer.from_context(context)
     if any(workflow.holds_role(role, demand, viewer)
            for role in (workflow.REQUESTER, workflow.BUREAU, workflow.DEPARTMENT)):
         return {"success": True}
-    return _refuse("You may not see this demand")
+    return _refuse(bilingual("You may not see this demand"))
 
 
 def govdata_demand_route(context: Context, data_dict: DataDict) -> AuthResult:
@@ -95,10 +95,10 @@ def govdata_demand_support(context: Context, data_dict: DataDict) -> AuthResult:
         return signed_in
     demand = _demand(data_dict)
     if demand is None:
-        return _refuse("Demand not found")
+        return _refuse(bilingual("Demand not found"))
     viewer = Viewer.from_context(context)
     if workflow.holds_role(workflow.REQUESTER, demand, viewer):
-        return _refuse("You cannot support your own demand")
+        return _refuse(bilingual("You cannot support your own demand"))
     return {"success": True}
 
 
@@ -116,11 +116,11 @@ def govdata_demand_ledger_export(context: Context, data_dict: DataDict) -> AuthR
     viewer = Viewer.from_context(context)
     if viewer.sysadmin or viewer.staff_orgs():
         return {"success": True}
-    return _refuse("Only the bureau's and the departments' staff may export the ledger")
+    return _refuse(bilingual("Only the bureau's and the departments' staff may export the ledger"))
 
 
 def govdata_demand_reminders_send(context: Context, data_dict: DataDict) -> AuthResult:
     """Bureau staff and the scheduled job (as the site user)."""
     if Viewer.from_context(context).sysadmin:
         return {"success": True}
-    return _refuse("Only the data bureau's staff may send reminders")
+    return _refuse(bilingual("Only the data bureau's staff may send reminders"))

@@ -8,7 +8,7 @@ from flask import has_request_context, request
 
 from ckanext.govdata import rate_limits, settings
 from ckanext.govdata.calendar import utcnow
-from ckanext.govdata.demands.logic.schema import error
+from ckanext.govdata.demands.logic.schema import _error
 from ckanext.govdata.demands.model import Demand, DemandEvent
 from ckanext.govdata.open_condition import Viewer
 
@@ -46,7 +46,7 @@ def check_submission_rate(caller: Viewer) -> None:
         keys.append((per_address, request.remote_addr))
     if any(rate_limits.exceeded(limit, key) for limit, key in keys):
         minutes = max(1, round(rate_limits.retry_after(per_user) / 60))
-        raise tk.ValidationError({"rate_limit": [error(
+        raise tk.ValidationError({"rate_limit": [_error(
             "rate_limit", "Too many demands submitted; try again in {minutes} minutes", minutes=minutes
         )]})
     for limit, key in keys:

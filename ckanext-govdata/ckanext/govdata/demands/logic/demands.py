@@ -16,7 +16,7 @@ from ckanext.govdata import action_steps, calendar, settings
 from ckanext.govdata.calendar import utcnow
 from ckanext.govdata.demands import dictization, notify, queries, workflow
 from ckanext.govdata.demands.logic import common, schema
-from ckanext.govdata.demands.logic.schema import error
+from ckanext.govdata.demands.logic.schema import _error
 from ckanext.govdata.demands.model import Demand, DemandSupport
 from ckanext.govdata.demands.workflow import ALREADY_OPEN, DECLINED, ROUTED, SUBMITTED
 
@@ -24,7 +24,7 @@ from ckanext.govdata.demands.workflow import ALREADY_OPEN, DECLINED, ROUTED, SUB
 def _department(field: str, value: str) -> model.Group:
     department = model.Group.get(value)
     if department is None or not department.is_organization or department.state != "active":
-        raise tk.ValidationError({field: [error(field, "{field} not found: {value}", value=value)]})
+        raise tk.ValidationError({field: [_error(field, "{field} not found: {value}", value=value)]})
     return department
 
 
@@ -33,13 +33,13 @@ def _public_dataset(context: Context, package_id: str, resource_id: str | None) 
     follow the link."""
     package = model.Package.get(package_id)
     if package is None or package.state != "active" or package.private:
-        raise tk.ValidationError({"package_id": [error(
+        raise tk.ValidationError({"package_id": [_error(
             "package_id", "{field} must be a published dataset: {value}", value=package_id
         )]})
     if resource_id:
         resource = model.Resource.get(resource_id)
         if resource is None or resource.package_id != package.id or resource.state != "active":
-            raise tk.ValidationError({"resource_id": [error(
+            raise tk.ValidationError({"resource_id": [_error(
                 "resource_id", "{field} is not a resource of the dataset: {value}", value=resource_id
             )]})
         return package, resource.id
@@ -66,15 +66,17 @@ def govdata_demand_create(context: Context, data_dict: DataDict) -> dict[str, An
 
     Rate-limited per user and per network address (``ckanext.govdata.demands.submit_limit_*``).
     """
-    data = action_steps.validate(data_dict, schema.demand_create_schema(), context)
-    tk.check_access("govdata_demand_create", context, data)
+    tk.check_access("govdata_demand_create", context, data_dict)
     caller = common.viewer(context)
     assert caller.user_id is not None
-    errors: dict[str, list[str]] = {}
-    if not data.get("contact_phone") and not data.get("contact_email"):
-        errors["contact_phone"] = [error("contact_phone", "Give a contact phone or a contact email")]
+    # Every refused field at once: the form's and the content's (a contact, the department).
+    data, errors = tk.navl_validate(dict(data_dict), schema.demand_create_schema(), context)
+    if not data.get("contact_phone") and not data.get("contact_email") and not (
+        errors.get("contact_phone") or errors.get("contact_email")
+    ):
+        errors["contact_phone"] = [_error("contact_phone", "Give a contact phone or a contact email")]
     suggested = None
-    if data.get("suggested_organization_id"):
+    if data.get("suggested_organization_id") and not errors.get("suggested_organization_id"):
         try:
             suggested = _department("suggested_organization_id", data["suggested_organization_id"]).id
         except tk.ValidationError as refused:
@@ -162,17 +164,17 @@ def govdata_demand_route(context: Context, data_dict: DataDict) -> dict[str, Any
     outbox = notify.Outbox()
     if operation.name == "dismiss":
         if not data.get("reason"):
-            raise tk.ValidationError({"reason": [error("reason", "{field} is required")]})
+            raise tk.ValidationError({"reason": [_error("reason", "{field} is required")]})
         demand.state, demand.reason = next_state, data["reason"]
         common.record(demand, "dismissed", actor, from_state, data["reason"])
         outbox.tell([demand.user_id], demand, "dismissed")
     else:
         if not data.get("organization_id"):
-            raise tk.ValidationError({"organization_id": [error("organization_id", "{field} is required")]})
+            raise tk.ValidationError({"organization_id": [_error("organization_id", "{field} is required")]})
         department = _department("organization_id", data["organization_id"])
         rerouted = from_state == ROUTED
         if rerouted and department.id == demand.organization_id:
-            raise tk.ValidationError({"organization_id": [error(
+            raise tk.ValidationError({"organization_id": [_error(
                 "organization_id", "The demand is routed to this department already"
             )]})
         demand.state, demand.organization_id = next_state, department.id
@@ -201,10 +203,10 @@ def govdata_demand_confirm(context: Context, data_dict: DataDict) -> dict[str, A
         action_steps.finish(context)
         return _shown(demand, context)
     if next_state == DECLINED and not data.get("reason"):
-        raise tk.ValidationError({"reason": [error("reason", "{field} is required")]})
+        raise tk.ValidationError({"reason": [_error("reason", "{field} is required")]})
     if next_state == ALREADY_OPEN:
         if not data.get("package_id"):
-            raise tk.ValidationError({"package_id": [error("package_id", "{field} is required")]})
+            raise tk.ValidationError({"package_id": [_error("package_id", "{field} is required")]})
         package, resource_id = _public_dataset(context, data["package_id"], data.get("resource_id"))
         demand.package_id, demand.resource_id = package.id, resource_id
     actor = common.viewer(context).user_id
@@ -274,7 +276,7 @@ def govdata_demand_support(context: Context, data_dict: DataDict) -> dict[str, A
     tk.check_access("govdata_demand_support", context, {"id": demand.id})
     caller = common.viewer(context)
     if not workflow.may_support(demand, caller):
-        raise tk.ValidationError({"id": [error("id", "Only a demand the department is working on can be supported")]})
+        raise tk.ValidationError({"id": [_error("id", "Only a demand the department is working on can be supported")]})
     assert caller.user_id is not None
     inserted = model.Session.execute(
         sa.dialects.postgresql.insert(DemandSupport)

@@ -22,7 +22,7 @@ MAX_OFFSET = 10_000_000
 
 FIELDS = Fields({
     "id": "Demand ID",
-    "title": "Data wanted",
+    "title": "Name of the data needed",
     "description": "Description of the data",
     "purpose": "Purpose",
     "domain": "Domain",
@@ -49,7 +49,7 @@ FIELDS = Fields({
 })
 
 
-def error(field: str, msgid: str, **params: Any) -> str:
+def _error(field: str, msgid: str, **params: Any) -> str:
     """``msgid`` naming ``field`` in Chinese and English."""
     return FIELDS.message(field, msgid, **params)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
@@ -50,6 +51,7 @@ def govdata_demand_create(context: Context, data_dict: DataDict) -> AuthResult:
     return _signed_in(context)
 
 
+@tk.auth_allow_anonymous_access
 def govdata_demand_list(context: Context, data_dict: DataDict) -> AuthResult:
     """The public list is for everyone; the action confines ``mine`` and ``queue`` to the caller."""
     if (data_dict or {}).get("scope") in ("mine", "queue"):
@@ -57,6 +59,7 @@ def govdata_demand_list(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": True}
 
 
+@tk.auth_allow_anonymous_access
 def govdata_demand_show(context: Context, data_dict: DataDict) -> AuthResult:
     """A routed demand is public (without the requester's details); before that, and once
     dismissed or withdrawn, only the requester, the bureau and the department see it."""

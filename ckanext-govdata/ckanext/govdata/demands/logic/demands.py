@@ -83,7 +83,7 @@ def govdata_demand_create(context: Context, data_dict: DataDict) -> dict[str, An
             errors.update(refused.error_dict)
     if errors:
         raise tk.ValidationError(errors)
-    common.check_submission_rate(caller)
+    common.check_submission_rate(context, caller)
 
     now = utcnow()
     demand = Demand(

@@ -86,6 +86,7 @@ REFUSED: dict[str, Payload] = {
     "govdata_demand_withdraw": lambda w: {"id": w["demand"]["id"]},
     "govdata_demand_ledger_export": lambda w: {"format": "csv"},
     "govdata_demand_reminders_send": lambda w: {},
+    "govdata_demand_figures": lambda w: {},
 }
 
 # Open to every signed-in user for their own things; refused to anonymous visitors. The plain

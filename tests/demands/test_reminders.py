@@ -62,3 +62,25 @@ def test_only_the_bureau_sends_reminders(routed):
 
     with pytest.raises(NotAuthorized):
         call_action("govdata_demand_reminders_send", {"user": routed["editor"]["name"], "ignore_auth": False})
+
+
+def test_figures_per_department_count_working_days_and_on_time_rates(routed):
+    site = {"user": routed["bureau"]["name"], "ignore_auth": False}
+    editor = {"user": routed["editor"]["name"], "ignore_auth": False}
+    department_id = routed["demand"]["organization_id"]
+    dataset = factories.dataset(department_id)
+    with freeze_time("2026-09-30 02:00:00"):
+        late = factories.routed_demand(factories.user(), department_id)
+    with freeze_time("2026-10-09 02:00:00"):
+        call_action("govdata_demand_confirm", dict(editor), id=routed["demand"]["id"], decision="accept")
+    with freeze_time("2026-10-15 02:00:00"):
+        call_action("govdata_demand_confirm", dict(editor), id=late["id"], decision="accept")
+        call_action("govdata_demand_provide", dict(editor), id=routed["demand"]["id"], package_id=dataset["id"])
+    with freeze_time("2026-10-22 02:00:00"):
+        figures = call_action("govdata_demand_figures", dict(site))[department_id]
+
+    assert figures["routed"] == 2 and figures["confirmed"] == 2
+    assert figures["confirmed_on_time"] == 1 and figures["confirm_on_time_rate"] == 0.5
+    assert figures["days_to_confirm"] == (2 + 7) / 2
+    assert (figures["provided"], figures["provided_on_time"], figures["days_to_provide"]) == (1, 1, 7)
+    assert figures["overdue"] == 1  # the late one is past its provision deadline (20 Oct)

@@ -229,3 +229,13 @@ def test_the_ledger_downloads_as_excel_and_csv(app, world):
     assert [cell.value for cell in steps["B"]][1:] == ["提交需求", "分派至部门", "需求已受理"]
     text = csv.data.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("需求编号,") and "'=HYPERLINK(1)" in text
+
+
+def test_the_pages_speak_english_too(app, world):
+    routed = factories.routed_demand(world["requester"], world["department"]["id"])
+
+    listing = app.get("/en/demands").body
+    page = app.get(f"/en/demands/{routed['id']}").body
+
+    assert "Data demands" in listing and "Awaiting department confirmation" in listing
+    assert "Progress" in page and "Routed to a department" in page

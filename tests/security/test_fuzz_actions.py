@@ -136,6 +136,7 @@ def world() -> dict[str, Any]:
         "govdata_demand_notice_read": {"id": demand["id"]},
         "govdata_demand_ledger_export": {"format": "csv", "state": "routed", "organization_id": department["id"]},
         "govdata_demand_reminders_send": {"today": "2030-01-01"},
+        "govdata_demand_figures": {},
         "package_show": {"id": dataset["id"]},
         "resource_show": {"id": table["id"]},
         "package_search": {"q": "公交", "fq": "domain:transport", "rows": 5, "sort": "score desc"},
@@ -194,7 +195,7 @@ GROUPS = {
         "govdata_demand_create", "govdata_demand_show", "govdata_demand_list", "govdata_demand_route",
         "govdata_demand_confirm", "govdata_demand_provide", "govdata_demand_withdraw", "govdata_demand_support",
         "govdata_demand_notice_list", "govdata_demand_notice_read", "govdata_demand_ledger_export",
-        "govdata_demand_reminders_send",
+        "govdata_demand_reminders_send", "govdata_demand_figures",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

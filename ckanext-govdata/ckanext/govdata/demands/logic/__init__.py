@@ -16,9 +16,9 @@ def _exported(*modules: ModuleType) -> dict[str, Any]:
 
 
 def all_actions() -> dict[str, Any]:
-    from ckanext.govdata.demands.logic import demands, ledger, notices
+    from ckanext.govdata.demands.logic import demands, figures, ledger, notices
 
-    return _exported(demands, ledger, notices)
+    return _exported(demands, figures, ledger, notices)
 
 
 def all_auth_functions() -> dict[str, Any]:

@@ -127,3 +127,10 @@ def govdata_demand_reminders_send(context: Context, data_dict: DataDict) -> Auth
     if Viewer.from_context(context).sysadmin:
         return {"success": True}
     return _refuse(bilingual("Only the data bureau's staff may send reminders"))
+
+
+def govdata_demand_figures(context: Context, data_dict: DataDict) -> AuthResult:
+    """Bureau staff; the monitoring page decides itself what it shows to whom."""
+    if Viewer.from_context(context).sysadmin:
+        return {"success": True}
+    return _refuse(bilingual("Only the data bureau's staff may see these figures"))

@@ -20,7 +20,7 @@ from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
-PLUGINS = ("govdata", "govdata_access", "govdata_stats", "govdata_showcase", "govdata_curation")
+PLUGINS = ("govdata", "govdata_access", "govdata_stats", "govdata_showcase", "govdata_curation", "govdata_demands")
 
 Payload = Callable[[dict[str, Any]], dict[str, Any]]
 Call = tuple[str, Payload]
@@ -80,6 +80,13 @@ REFUSED: dict[str, Payload] = {
     "govdata_contest_judge_assign": lambda w: {"entry": w["entry"]["id"], "judges": [w["sysadmin"]["name"]]},
     "govdata_contest_score_submit": lambda w: {"entry": w["entry"]["id"], "scores": {"innovation": 40, "value": 60}},
     "govdata_contest_results_publish": lambda w: {"contest": w["contest"]["id"]},
+    "govdata_demand_route": lambda w: {"id": w["demand"]["id"], "organization_id": w["dataset"]["owner_org"]},
+    "govdata_demand_confirm": lambda w: {"id": w["demand"]["id"], "decision": "accept"},
+    "govdata_demand_provide": lambda w: {"id": w["demand"]["id"], "package_id": w["dataset"]["id"]},
+    "govdata_demand_withdraw": lambda w: {"id": w["demand"]["id"]},
+    "govdata_demand_ledger_export": lambda w: {"format": "csv"},
+    "govdata_demand_reminders_send": lambda w: {},
+    "govdata_demand_figures": lambda w: {},
 }
 
 # Open to every signed-in user for their own things; refused to anonymous visitors. The plain
@@ -120,6 +127,26 @@ SIGNED_IN: dict[str, tuple[str, Payload, Call]] = {
         lambda w: {"contest": w["contest"]["id"], "name": "新队伍", "organisation": "绍兴文理学院", "track": "city",
                    "members": ["王五"]},
         ("govdata_contest_team_update", lambda w: {"id": w["team"]["id"], "name": "改队名"}),
+    ),
+    "govdata_demand_create": (
+        "anyone registered may submit a data demand (rate-limited)",
+        lambda w: factories.demand_fields(),
+        ("govdata_demand_withdraw", lambda w: {"id": w["demand"]["id"]}),
+    ),
+    "govdata_demand_support": (
+        "anyone registered but the requester may support a demand once",
+        lambda w: {"id": w["demand"]["id"]},
+        ("govdata_demand_confirm", lambda w: {"id": w["demand"]["id"], "decision": "accept"}),
+    ),
+    "govdata_demand_notice_list": (
+        "lists the caller's own notices",
+        lambda w: {},
+        ("govdata_demand_ledger_export", lambda w: {}),
+    ),
+    "govdata_demand_notice_read": (
+        "marks the caller's own notices read (filtered on the caller)",
+        lambda w: {"id": w["demand"]["id"]},
+        ("govdata_demand_route", lambda w: {"id": w["demand"]["id"], "outcome": "dismiss", "reason": "x"}),
     ),
 }
 
@@ -175,6 +202,16 @@ PUBLIC: dict[str, tuple[str, Payload, Call]] = {
         lambda w: {"q": "公交"},
         ("govdata_department_report", lambda w: {}),
     ),
+    "govdata_demand_list": (
+        "the public demand list, without the requesters' details; scope=queue is empty for non-staff",
+        lambda w: {},
+        ("govdata_demand_provide", lambda w: {"id": w["demand"]["id"], "package_id": w["dataset"]["id"]}),
+    ),
+    "govdata_demand_show": (
+        "a routed demand is public, without the requester's details",
+        lambda w: {"id": w["demand"]["id"]},
+        ("govdata_demand_reminders_send", lambda w: {}),
+    ),
 }
 
 
@@ -209,6 +246,7 @@ def world() -> dict[str, Any]:
         "contest": contest,
         "team": team,
         "entry": factories.contest_entry(team["id"], leader),
+        "demand": factories.routed_demand(applicant, department["id"]),
     }
 
 

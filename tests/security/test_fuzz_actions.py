@@ -49,6 +49,7 @@ def world() -> dict[str, Any]:
     team = factories.contest_team(contest["id"], applicant)
     entry = factories.contest_entry(team["id"], applicant)
     grant = factories.grant(applicant["id"], conditional["id"])
+    demand = factories.routed_demand(applicant, department["id"])
     payloads: dict[str, dict[str, Any]] = {
         "govdata_access_request_create": factories.request_fields(conditional["id"]),
         "govdata_access_request_update": {"id": request["id"], "purpose": "更新用途"},
@@ -120,6 +121,22 @@ def world() -> dict[str, Any]:
         "govdata_overdue_reminders_send": {},
         "govdata_data_items_propose": {"id": conditional["id"]},
         "govdata_data_items_apply": {"id": conditional["id"]},
+        "govdata_demand_create": factories.demand_fields(suggested_organization_id=department["id"]),
+        "govdata_demand_show": {"id": demand["id"]},
+        "govdata_demand_list": {"scope": "queue", "state": "routed", "domain": "transport", "q": "充电",
+                                "overdue": False, "sort": "supporters", "limit": 10, "offset": 0},
+        "govdata_demand_route": {"id": demand["id"], "outcome": "route", "organization_id": department["id"],
+                                 "reason": "请办理"},
+        "govdata_demand_confirm": {"id": demand["id"], "decision": "already_open", "package_id": dataset["id"],
+                                   "reason": "已开放"},
+        "govdata_demand_provide": {"id": demand["id"], "package_id": dataset["id"], "resource_id": ""},
+        "govdata_demand_withdraw": {"id": demand["id"], "reason": "不再需要"},
+        "govdata_demand_support": {"id": demand["id"]},
+        "govdata_demand_notice_list": {},
+        "govdata_demand_notice_read": {"id": demand["id"]},
+        "govdata_demand_ledger_export": {"format": "csv", "state": "routed", "organization_id": department["id"]},
+        "govdata_demand_reminders_send": {"today": "2030-01-01"},
+        "govdata_demand_figures": {},
         "package_show": {"id": dataset["id"]},
         "resource_show": {"id": table["id"]},
         "package_search": {"q": "公交", "fq": "domain:transport", "rows": 5, "sort": "score desc"},
@@ -173,6 +190,12 @@ GROUPS = {
         "govdata_review_decide", "govdata_review_show", "govdata_review_list", "govdata_catalogue_without_data",
         "govdata_catalogue_duplicates", "govdata_overdue_list", "govdata_catalogue_item_mismatches",
         "govdata_data_items_propose", "govdata_data_items_apply", "govdata_overdue_reminders_send",
+    ],
+    "demands": [
+        "govdata_demand_create", "govdata_demand_show", "govdata_demand_list", "govdata_demand_route",
+        "govdata_demand_confirm", "govdata_demand_provide", "govdata_demand_withdraw", "govdata_demand_support",
+        "govdata_demand_notice_list", "govdata_demand_notice_read", "govdata_demand_ledger_export",
+        "govdata_demand_reminders_send", "govdata_demand_figures",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

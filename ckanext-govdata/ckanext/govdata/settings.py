@@ -1,7 +1,7 @@
 """Every ``ckanext.govdata.*`` option, read once, typed and validated.
 
-Defaults and descriptions live in the five ``config_declaration.yaml`` files (the package's, and
-access', showcase's, stats' and curation's); this module reads them as defaults too, so an option keeps its
+Defaults and descriptions live in the ``config_declaration.yaml`` files (the package's, and
+access', showcase's, stats', curation's and demands'); this module reads them as defaults too, so an option keeps its
 declared default even when the plugin declaring it is not loaded. ``validate`` runs at start-up
 (the govdata plugin's ``configure``) and raises ``CkanConfigurationException`` naming the option.
 
@@ -23,7 +23,7 @@ from ckan.exceptions import CkanConfigurationException
 PREFIX = "ckanext.govdata."
 PACKAGE_DIR = pathlib.Path(__file__).parent
 DECLARATION_FILES = tuple(
-    PACKAGE_DIR / part / "config_declaration.yaml" for part in (".", "access", "showcase", "stats", "curation")
+    PACKAGE_DIR / part / "config_declaration.yaml" for part in (".", "access", "showcase", "stats", "curation", "demands")
 )
 
 
@@ -65,6 +65,16 @@ class CurationSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class DemandsSettings:
+    confirm_limit_days: int
+    provide_limit_days: int
+    remind_days_before: int
+    submit_limit_per_user: int
+    submit_limit_per_address: int
+    submit_limit_window: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     vocabularies_file: str
     city_name: str
@@ -75,6 +85,7 @@ class Settings:
     showcase: ShowcaseSettings
     stats: StatsSettings
     curation: CurationSettings
+    demands: DemandsSettings
 
 
 def _text(option: str, raw: Any) -> str:
@@ -144,10 +155,17 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "stats.recent_days": POSITIVE,
     "curation.import_max_bytes": POSITIVE,
     "curation.import_max_rows": POSITIVE,
+    "demands.confirm_limit_days": POSITIVE,
+    "demands.provide_limit_days": POSITIVE,
+    "demands.remind_days_before": ANY,
+    "demands.submit_limit_per_user": POSITIVE,
+    "demands.submit_limit_per_address": POSITIVE,
+    "demands.submit_limit_window": POSITIVE,
 }
 OPTIONS = tuple(PREFIX + name for name in PARSERS)
 GROUPS: dict[str, type] = {
     "access": AccessSettings, "showcase": ShowcaseSettings, "stats": StatsSettings, "curation": CurationSettings,
+    "demands": DemandsSettings,
 }
 
 

@@ -49,6 +49,10 @@ def load(seed: int = catalogue.DEFAULT_SEED) -> None:
         from ckanext.govdata.demo import showcases
 
         showcases.load(_context(), seed=seed)
+    if p.plugin_loaded("govdata_demands"):
+        from ckanext.govdata.demo import demands
+
+        demands.load(_context())
     _build_suggestions()
     figures = demo.figures()
     click.secho(

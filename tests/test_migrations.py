@@ -11,6 +11,8 @@ TABLES = {
     "govdata_access": {"govdata_access_request", "govdata_access_grant", "govdata_access_log", "govdata_workday_override"},
     "govdata_stats": {"govdata_stats_package", "govdata_stats_counter", "govdata_stats_key_count"},
     "govdata_showcase": {"govdata_showcase_review", "govdata_scenario", "govdata_contest", "govdata_contest_score"},
+    "govdata_feedback": {"govdata_correction", "govdata_correction_event", "govdata_rating", "govdata_rectification",
+                         "govdata_feedback_notice"},
 }
 
 

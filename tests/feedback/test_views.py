@@ -126,3 +126,14 @@ def test_rating_from_the_dataset_page(app, setting):
     assert "缺少单位" in queue and "govdata-rectify" in queue
     assert 'data-bad="1"' in page and "您的评价" in page
     assert "已补充计量单位" in mine and "已整改" in mine
+
+
+def test_the_report_form_is_limited_per_network_address(app, setting, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.govdata.feedback.report_limit_per_address", "2")
+    for reporter in (setting["reporter"], setting["other_user"]):
+        _report(app, setting | {"reporter": reporter})
+
+    third = _report(app, setting | {"reporter": factories.user()}).body
+
+    assert 'data-field="rate_limit"' in third and "纠错提交过于频繁" in third and "Too many error reports" in third
+    assert call_action("govdata_correction_list", {"user": setting["sysadmin"]["name"]}, scope="review")["count"] == 2

@@ -137,3 +137,20 @@ def test_the_report_form_is_limited_per_network_address(app, setting, ckan_confi
 
     assert 'data-field="rate_limit"' in third and "纠错提交过于频繁" in third and "Too many error reports" in third
     assert call_action("govdata_correction_list", {"user": setting["sysadmin"]["name"]}, scope="review")["count"] == 2
+
+
+def test_notices_are_read_on_the_report_page_or_all_at_once(app, setting):
+    reporter = {"user": setting["reporter"]["name"]}
+    correction = call_action("govdata_correction_create", dict(reporter), package_id=setting["dataset"]["id"],
+                             description="数据有误")
+    editor = {"user": setting["editor"]["name"]}
+
+    queue = app.get("/feedback/queue", headers=_headers(setting["editor"])).body
+    unread_before = len(call_action("govdata_feedback_notice_list", dict(reporter)))
+    app.get(f"/feedback/correction/{correction['id']}", headers=_headers(setting["reporter"]))
+    unread_after = len(call_action("govdata_feedback_notice_list", dict(reporter)))
+    app.post("/dashboard/feedback/read", data={"next_page": "queue"}, headers=_headers(setting["editor"]))
+
+    assert "有一条纠错待本单位处理" in queue
+    assert unread_before == 1 and unread_after == 0
+    assert call_action("govdata_feedback_notice_list", dict(editor)) == []

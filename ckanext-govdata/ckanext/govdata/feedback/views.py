@@ -102,6 +102,7 @@ def _correction(correction_id: str) -> dict[str, Any]:
 @_login_required
 def correction_read(correction_id: str) -> Any:
     correction = _correction(correction_id)
+    _action("govdata_feedback_notice_read", correction_id=correction["id"])
     return tk.render("govdata_feedback/correction_read.html", {"correction": correction})
 
 
@@ -162,6 +163,16 @@ def mine() -> Any:
     })
 
 
+@feedback.route("/dashboard/feedback/read", methods=["POST"])
+@_login_required
+def notices_read() -> Any:
+    """Marks every notice of the signed-in user read."""
+    _action("govdata_feedback_notice_read")
+    if request.form.get("next_page") == "queue":
+        return tk.redirect_to("govdata_feedback.queue")
+    return tk.redirect_to("govdata_feedback.mine")
+
+
 @feedback.route("/feedback/queue")
 @_login_required
 def queue() -> Any:
@@ -174,6 +185,7 @@ def queue() -> Any:
     pending = state == "open"
     return tk.render("govdata_feedback/queue.html", {
         "state": state,
+        "notices": _action("govdata_feedback_notice_list"),
         "corrections": _action("govdata_correction_list", scope="review", limit=200,
                                **({"state": "submitted"} if pending else {}))["results"],
         "rectifications": _action("govdata_rectification_list", scope="review", limit=200,

@@ -47,7 +47,8 @@ def govdata_feedback_notice_list(context: Context, data_dict: DataDict) -> list[
 
 @action_steps.atomic
 def govdata_feedback_notice_read(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Mark the caller's notices read: one notice, or every one without ``id``."""
+    """Mark the caller's notices read: one notice (``id``), those about one report
+    (``correction_id``), or every one."""
     data = action_steps.validate(data_dict, schema.notice_read_schema(), context)
     tk.check_access("govdata_feedback_notice_read", context, data)
     caller = common.viewer(context)
@@ -56,6 +57,8 @@ def govdata_feedback_notice_read(context: Context, data_dict: DataDict) -> dict[
     )
     if data.get("id"):
         query = query.filter(FeedbackNotice.id == data["id"])
+    if data.get("correction_id"):
+        query = query.filter(FeedbackNotice.correction_id == data["correction_id"])
     marked = query.update({FeedbackNotice.read_at: utcnow()}, synchronize_session=False)
     action_steps.finish(context)
     return {"marked": marked}

@@ -40,6 +40,7 @@ FIELDS = Fields({
     "limit": "Limit",
     "offset": "Offset",
     "rate_limit": "Report limit",
+    "correction_id": "Report ID",
 })
 
 
@@ -126,4 +127,4 @@ def rectify_schema(unicode_safe) -> Schema:
 
 @validator_args
 def notice_read_schema(ignore_missing, unicode_safe) -> Schema:
-    return {"id": [ignore_missing, unicode_safe]}
+    return {"id": [ignore_missing, unicode_safe], "correction_id": [ignore_missing, unicode_safe]}

@@ -56,7 +56,9 @@ def _package_fields(package_id: str, organization_id: str | None) -> dict[str, A
 
 def correction_dict(correction: Correction, detail: bool = False) -> dict[str, Any]:
     today = calendar.today()
-    resource = model.Resource.get(correction.resource_id) if correction.resource_id else None
+    package = model.Package.get(correction.package_id)
+    resources = [r for r in package.resources if r.state == "active"] if package else []
+    named = {r.id: r.name for r in resources}
     result: dict[str, Any] = {
         "id": correction.id,
         "state": correction.state,
@@ -64,7 +66,9 @@ def correction_dict(correction: Correction, detail: bool = False) -> dict[str, A
         "user_name": user_name(correction.user_id),
         **_package_fields(correction.package_id, correction.organization_id),
         "resource_id": correction.resource_id,
-        "resource_name": resource.name if resource else None,
+        "resource_name": named.get(correction.resource_id or ""),
+        # What a fix may point to: the dataset's resources now (the newest last).
+        "package_resources": [{"id": r.id, "name": r.name} for r in resources],
         "location": correction.location,
         "description": correction.description,
         "attachment": (

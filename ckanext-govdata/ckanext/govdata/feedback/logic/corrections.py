@@ -13,7 +13,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 from ckanext.activity.model import Activity
 
-from ckanext.govdata import action_steps, calendar, settings
+from ckanext.govdata import action_steps, calendar, settings, workflows
 from ckanext.govdata.calendar import utcnow
 from ckanext.govdata.feedback import attachments, dictization, notify, queries, workflow
 from ckanext.govdata.feedback.logic import common, schema
@@ -137,7 +137,7 @@ def govdata_correction_decide(context: Context, data_dict: DataDict) -> dict[str
     data = action_steps.validate(data_dict, schema.correction_decide_schema(), context)
     correction = queries.get(Correction, data["id"], lock=True)
     tk.check_access("govdata_correction_decide", context, {"id": correction.id})
-    operation = workflow.CORRECTIONS[data["decision"]]
+    operation = workflows.operation_for(CORRECTIONS, "govdata_correction_decide", data)
     next_state = workflow.transition(CORRECTIONS, correction, operation.name)
     assert next_state is not None  # deciding has no settled states in the table
     if not data.get("note"):

@@ -1,7 +1,7 @@
 """Every ``ckanext.govdata.*`` option, read once, typed and validated.
 
 Defaults and descriptions live in the ``config_declaration.yaml`` files (the package's, and
-access', showcase's, stats', curation's and demands'); this module reads them as defaults too, so an option keeps its
+access', showcase's, stats', curation's, demands' and feedback's); this module reads them as defaults too, so an option keeps its
 declared default even when the plugin declaring it is not loaded. ``validate`` runs at start-up
 (the govdata plugin's ``configure``) and raises ``CkanConfigurationException`` naming the option.
 
@@ -23,7 +23,8 @@ from ckan.exceptions import CkanConfigurationException
 PREFIX = "ckanext.govdata."
 PACKAGE_DIR = pathlib.Path(__file__).parent
 DECLARATION_FILES = tuple(
-    PACKAGE_DIR / part / "config_declaration.yaml" for part in (".", "access", "showcase", "stats", "curation", "demands")
+    PACKAGE_DIR / part / "config_declaration.yaml"
+    for part in (".", "access", "showcase", "stats", "curation", "demands", "feedback")
 )
 
 
@@ -75,6 +76,17 @@ class DemandsSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class FeedbackSettings:
+    correction_limit_days: int
+    rectification_limit_days: int
+    attachment_max_size: int
+    attachment_types: tuple[str, ...]
+    report_limit_per_user: int
+    report_limit_per_address: int
+    report_limit_window: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     vocabularies_file: str
     city_name: str
@@ -86,6 +98,7 @@ class Settings:
     stats: StatsSettings
     curation: CurationSettings
     demands: DemandsSettings
+    feedback: FeedbackSettings
 
 
 def _text(option: str, raw: Any) -> str:
@@ -161,11 +174,19 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "demands.submit_limit_per_user": POSITIVE,
     "demands.submit_limit_per_address": POSITIVE,
     "demands.submit_limit_window": POSITIVE,
+    "feedback.correction_limit_days": POSITIVE,
+    "feedback.rectification_limit_days": POSITIVE,
+    "feedback.attachment_max_size": POSITIVE,
+    "feedback.attachment_types": _words,
+    "feedback.report_limit_per_user": POSITIVE,
+    "feedback.report_limit_per_address": POSITIVE,
+    "feedback.report_limit_window": POSITIVE,
 }
 OPTIONS = tuple(PREFIX + name for name in PARSERS)
 GROUPS: dict[str, type] = {
     "access": AccessSettings, "showcase": ShowcaseSettings, "stats": StatsSettings, "curation": CurationSettings,
     "demands": DemandsSettings,
+    "feedback": FeedbackSettings,
 }
 
 

@@ -84,3 +84,6 @@ def test_figures_per_department_count_working_days_and_on_time_rates(routed):
     assert figures["days_to_confirm"] == (2 + 7) / 2
     assert (figures["provided"], figures["provided_on_time"], figures["days_to_provide"]) == (1, 1, 7)
     assert figures["overdue"] == 1  # the late one is past its provision deadline (20 Oct)
+    # The provision still waiting past its deadline counts against the department.
+    assert figures["provide_on_time_rate"] == 0.5
+    assert figures["on_time_rate"] == (1 + 1) / (2 + 2)

@@ -215,6 +215,7 @@ GROUPS = {
         "govdata_demand_confirm", "govdata_demand_provide", "govdata_demand_withdraw", "govdata_demand_support",
         "govdata_demand_notice_list", "govdata_demand_notice_read", "govdata_demand_ledger_export",
         "govdata_demand_reminders_send", "govdata_demand_figures",
+    ],
     "feedback": [
         "govdata_correction_create", "govdata_correction_show", "govdata_correction_list", "govdata_correction_decide",
         "govdata_correction_withdraw", "govdata_correction_stats", "govdata_rating_create", "govdata_rating_summary",

@@ -65,10 +65,6 @@ def filtered(table: Item, query: Any, data: dict[str, Any]) -> Any:
     return query
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
 def _in_period(query: Any, column: Any, data: dict[str, Any]) -> Any:
     if data.get("date_from"):
         query = query.filter(column >= calendar.day_starts_at(data["date_from"]))
@@ -108,8 +104,8 @@ def correction_stats(organization_ids: list[str] | None, data: dict[str, Any]) -
         result[organization_id] = {
             **tally,
             "resolved": resolved,
-            "on_time_rate": _rate(tally["on_time"], resolved + tally["overdue"]),
-            "mean_working_days": round(sum(days) / len(days), 1) if days else None,
+            "on_time_rate": calendar.on_time_rate(tally["on_time"], resolved + tally["overdue"]),
+            "mean_working_days": calendar.mean_days(days),
         }
     return result
 
@@ -140,7 +136,7 @@ def rectification_stats(organization_ids: list[str] | None, data: dict[str, Any]
     return {
         organization_id: {
             **tally,
-            "rectification_rate": _rate(tally["rectified_on_time"], tally["rectified"] + tally["overdue"]),
+            "rectification_rate": calendar.on_time_rate(tally["rectified_on_time"], tally["rectified"] + tally["overdue"]),
             "target": 1.0,
         }
         for organization_id, tally in tallies.items()

@@ -116,7 +116,16 @@ def report_columns() -> list[tuple[str, str]]:
         ("api_calls_recent", tk._("API calls (recent)")),
         ("api_calls_all_time", tk._("API calls (all time)")),
         ("requests", tk._("Requests")),
-        ("days_to_decision", tk._("Days to decision")),
+        ("days_to_decision", tk._("Working days to decision")),
+        ("requests_on_time_rate", tk._("Requests decided on time")),
+        ("demands", tk._("Data demands")),
+        ("days_to_confirm_demand", tk._("Working days to confirm a demand")),
+        ("demands_on_time_rate", tk._("Demands handled on time")),
+        ("corrections", tk._("Error reports")),
+        ("days_to_correct", tk._("Working days to answer an error report")),
+        ("corrections_on_time_rate", tk._("Error reports answered on time")),
+        ("bad_ratings", tk._("Bad ratings")),
+        ("rectification_rate", tk._("Bad ratings rectified on time")),
         ("quality_pass_rate", tk._("Quality pass rate")),
     ]
 

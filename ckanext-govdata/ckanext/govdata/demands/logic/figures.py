@@ -10,12 +10,8 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.govdata import calendar
-from ckanext.govdata.demands import dictization, workflow
+from ckanext.govdata.demands import workflow
 from ckanext.govdata.demands.model import Demand
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
 
 
 def _step(start: dt.datetime | None, done: dt.datetime, due: dt.date | None) -> tuple[int, bool]:
@@ -23,10 +19,6 @@ def _step(start: dt.datetime | None, done: dt.datetime, due: dt.date | None) -> 
     day = calendar.local_date(done)
     days = calendar.workdays_between(calendar.local_date(start), day) if start else 0
     return days, due is not None and day <= due
-
-
-def _mean(values: list[int]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
 
 
 @tk.side_effect_free
@@ -37,7 +29,8 @@ def govdata_demand_figures(context: Context, data_dict: DataDict) -> dict[str, d
 
     :returns: ``{organization_id: {"routed", "confirmed", "confirmed_on_time", "confirm_on_time_rate",
         "days_to_confirm", "provided", "provided_on_time", "provide_on_time_rate", "days_to_provide",
-        "overdue", "supporters"}}``; a rate is None before its first case
+        "overdue", "on_time_rate", "supporters"}}``; a rate (``calendar.on_time_rate``) counts a
+        step still waiting past its deadline against the department, and is None before its first case
     """
     tk.check_access("govdata_demand_figures", context, data_dict)
     today = calendar.today()
@@ -54,17 +47,23 @@ def govdata_demand_figures(context: Context, data_dict: DataDict) -> dict[str, d
                       if d.state == workflow.PROVIDED and d.provided_at]
         confirmed_on_time = sum(on_time for _days, on_time in confirmations)
         provided_on_time = sum(on_time for _days, on_time in provisions)
+        # Steps still waiting past their deadline: a confirmation while routed, a provision once accepted.
+        late_confirm = sum(1 for d in demands if d.state == workflow.ROUTED and d.confirm_due and today > d.confirm_due)
+        late_provide = sum(1 for d in demands if d.state == workflow.ACCEPTED and d.provide_due and today > d.provide_due)
+        confirm_due = len(confirmations) + late_confirm
+        provide_due = len(provisions) + late_provide
         figures[organization_id] = {
             "routed": len(demands),
             "confirmed": len(confirmations),
             "confirmed_on_time": confirmed_on_time,
-            "confirm_on_time_rate": _rate(confirmed_on_time, len(confirmations)),
-            "days_to_confirm": _mean([days for days, _on_time in confirmations]),
+            "confirm_on_time_rate": calendar.on_time_rate(confirmed_on_time, confirm_due),
+            "days_to_confirm": calendar.mean_days([days for days, _on_time in confirmations]),
             "provided": len(provisions),
             "provided_on_time": provided_on_time,
-            "provide_on_time_rate": _rate(provided_on_time, len(provisions)),
-            "days_to_provide": _mean([days for days, _on_time in provisions]),
-            "overdue": sum(1 for d in demands if (due := dictization.current_due(d)) is not None and today > due),
+            "provide_on_time_rate": calendar.on_time_rate(provided_on_time, provide_due),
+            "days_to_provide": calendar.mean_days([days for days, _on_time in provisions]),
+            "overdue": late_confirm + late_provide,
+            "on_time_rate": calendar.on_time_rate(confirmed_on_time + provided_on_time, confirm_due + provide_due),
             "supporters": sum(d.supporters or 0 for d in demands),
         }
     return figures

@@ -9,7 +9,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.govdata import action_steps, calendar, settings, vocabularies
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.stats import counter_reads, counters, usage
+from ckanext.govdata.stats import counter_reads, counters, feature_figures, usage
 from ckanext.govdata.stats.logic import schema
 
 __all__ = ["govdata_department_report", "govdata_overdue_list", "govdata_statistics", "govdata_stats_refresh"]
@@ -143,16 +143,6 @@ def govdata_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
     return result
 
 
-def _request_figures() -> dict[str, dict[str, Any]]:
-    """Per department: requests received, decided, and mean days from submission to decision;
-    asked of the access plugin (nothing when it is not loaded)."""
-    try:
-        decision_times = tk.get_action("govdata_access_request_decision_times")
-    except KeyError:
-        return {}
-    return decision_times({"ignore_auth": True}, {})
-
-
 def _report_departments(context: Context, reference: str | None) -> list[model.Group]:
     if reference:
         return [_department(reference)]
@@ -191,13 +181,17 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
         (all of them for sysadmins)
     :param sort: column to sort by (title, department_code, datasets, apis, unpublished,
         on_time, stale, stale_share, without_data, downloads_recent, downloads_all_time,
-        api_calls_recent, api_calls_all_time, requests, days_to_decision); default title
+        api_calls_recent, api_calls_all_time, and the feature_figures.COLUMNS); default title
     :param order: ``asc`` (default) or ``desc``
     :returns: ``departments``: one row per department with datasets and APIs published and
         serving data, without_data (published, serving none), unpublished (private or draft),
         on_time / stale (by update frequency, of all published entries), downloads and
-        API calls (recent and all time), requests and mean days to decision (when the access
-        plugin is installed), quality_pass_rate (None until quality checks exist)
+        API calls (recent and all time), and from the feature plugins installed
+        (stats/feature_figures.py): access requests, their mean working days to decision and on-time
+        rate; data demands routed, their on-time rate and mean working days to confirmation;
+        error reports, their on-time rate and mean working days to an answer; bad ratings and
+        their rectification rate; the data quality pass rate. Every rate counts items still
+        open past their deadline as late (``calendar.on_time_rate``); None before a first case
     """
     data = _validate(data_dict, schema.department_report_schema(), context)
     tk.check_access("govdata_department_report", context, data)
@@ -208,14 +202,13 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
     published = counter_reads.freshness_by_department(counters.PUBLIC, today)
     staff = counter_reads.freshness_by_department(counters.STAFF, today)
     used = usage.by_department(recent_days)
-    requests = _request_figures()
+    features = feature_figures.collect()
     rows = []
     for department in departments:
         public = published.get(department.id, {"datasets": 0, "apis": 0, "stale": 0, "on_time": 0, "without_data": 0})
         everything = staff.get(department.id, {"datasets": 0, "apis": 0, "without_data": 0})
         published_entries = public["datasets"] + public["apis"] + public["without_data"]
         department_usage = used[department.id]
-        request_figures = requests.get(department.id, {"requests": 0, "requests_decided": 0, "days_to_decision": None})
         rows.append(
             {
                 "id": department.id,
@@ -233,8 +226,7 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
                 "downloads_all_time": department_usage[usage.DOWNLOAD]["all_time"],
                 "api_calls_recent": department_usage[usage.API_CALL]["recent"],
                 "api_calls_all_time": department_usage[usage.API_CALL]["all_time"],
-                **request_figures,
-                "quality_pass_rate": None,
+                **feature_figures.for_department(features.get(department.id, {})),
             }
         )
     rows.sort(key=lambda row: _sort_value(row, data["sort"]), reverse=data["order"] == "desc")

@@ -62,6 +62,7 @@ class StatsSettings:
 class CurationSettings:
     import_max_bytes: int
     import_max_rows: int
+    import_background_rows: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,6 +145,7 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "stats.recent_days": POSITIVE,
     "curation.import_max_bytes": POSITIVE,
     "curation.import_max_rows": POSITIVE,
+    "curation.import_background_rows": POSITIVE,
 }
 OPTIONS = tuple(PREFIX + name for name in PARSERS)
 GROUPS: dict[str, type] = {
@@ -165,7 +167,9 @@ def declared_defaults() -> dict[str, Any]:
 
 def _raw(config: Mapping[str, Any]) -> tuple[Any, ...]:
     defaults = declared_defaults()
-    values = (config.get(option) for option in OPTIONS)
+    # An explicit default skips CKANConfig.get's look-up of the option among every declared one:
+    # this runs for each vocabulary check of a validation.
+    values = (config.get(option, None) for option in OPTIONS)
     return tuple(defaults[option] if value is None else value for option, value in zip(OPTIONS, values, strict=True))
 
 

@@ -28,19 +28,21 @@ log = logging.getLogger(__name__)
 
 CREATE, UPDATE = "create", "update"
 ACTIVITY_TYPES = {CREATE: "new package", UPDATE: "changed package"}
+FLUSH_EVERY = 200
 
 
 class Writer:
-    """Saves validated entries as ``user``, in the caller's transaction; ``finish`` records the
+    """Saves validated entries as the user of ``context``, in the caller's transaction; ``finish`` records the
     activities, ``index`` (after the commit) updates the search index."""
 
-    def __init__(self, user: str, context: dict[str, Any]) -> None:
+    def __init__(self, context: dict[str, Any]) -> None:
         self.context = context
-        self.user = model.User.get(user) if user else None
+        self.user = context.get("auth_user_obj")
         self.departments: dict[str, model.Group | None] = {}
         # (package id, operation) in the order written.
         self.written: list[tuple[str, str]] = []
         self._shown: list[dict[str, Any]] = []
+        self._pending = 0
 
     def save(self, operation: str, data: dict[str, Any]) -> str:
         """Save one entry's validated ``data`` (an update's carries the ``id``); its package id."""
@@ -52,7 +54,13 @@ class Writer:
         package, change = model_save.package_dict_save(data, context, False)
         if operation == UPDATE and change is None:
             return package.id
-        model.Session.flush()
+        self._pending += 1
+        # New datasets are flushed in chunks (their rows inserted together), except after a new
+        # tag: the next dataset's package_dict_save must find it in the database.
+        if (operation == UPDATE or self._pending >= FLUSH_EVERY
+                or any(isinstance(pending, model.Tag) for pending in model.Session.new)):
+            model.Session.flush()
+            self._pending = 0
         package.metadata_modified = calendar.utcnow()
         if operation == CREATE:
             self._join_department(package)

@@ -20,6 +20,7 @@ from ckan import model
 from ckan.lib import search
 from ckan.lib.dictization import model_save
 from ckan.lib.plugins import get_permission_labels
+from ckan.model.types import make_uuid
 
 from ckanext.govdata import calendar
 from ckanext.govdata.search import bulk
@@ -43,6 +44,11 @@ class Writer:
         self.written: list[tuple[str, str]] = []
         self._shown: list[dict[str, Any]] = []
         self._pending = 0
+        # Tag id by (name, vocabulary): package_dict_save finds a tag given its id in the session,
+        # where given only its name it queries the database for each dataset.
+        self._tags: dict[tuple[str, Any], str] = {}
+        # The department membership rows of new datasets, inserted together by ``finish``.
+        self._members: list[dict[str, Any]] = []
 
     def save(self, operation: str, data: dict[str, Any]) -> str:
         """Save one entry's validated ``data`` (an update's carries the ``id``); its package id."""
@@ -51,6 +57,10 @@ class Writer:
             context["package"] = model.Package.get(data["id"])
         elif self.user is not None:
             data["creator_user_id"] = self.user.id
+        for tag in data.get("tags") or []:
+            known = self._tags.get((tag.get("name"), tag.get("vocabulary_id")))
+            if known:
+                tag["id"] = known
         package, change = model_save.package_dict_save(data, context, False)
         if operation == UPDATE and change is None:
             return package.id
@@ -61,6 +71,9 @@ class Writer:
                 or any(isinstance(pending, model.Tag) for pending in model.Session.new)):
             model.Session.flush()
             self._pending = 0
+        for package_tag in package.package_tags:
+            if package_tag.tag.id:
+                self._tags[(package_tag.tag.name, package_tag.tag.vocabulary_id)] = package_tag.tag.id
         package.metadata_modified = calendar.utcnow()
         if operation == CREATE:
             self._join_department(package)
@@ -87,12 +100,11 @@ class Writer:
         if package.owner_org not in self.departments:
             self.departments[package.owner_org] = model.Group.get(package.owner_org)
         department = self.departments[package.owner_org]
-        if department is None:
-            return
-        model.Session.add(model.Member(
-            table_id=package.id, table_name="package", group=department, group_id=department.id,
-            capacity="organization", state="active",
-        ))
+        if department is not None:
+            self._members.append({
+                "id": make_uuid(), "table_id": package.id, "table_name": "package", "group_id": department.id,
+                "capacity": "organization", "state": "active",
+            })
 
     def finish(self) -> None:
         """One activity per dataset written, as CKAN's activity plugin records it (the dataset as
@@ -100,6 +112,9 @@ class Writer:
         if not self.written:
             return
         model.Session.flush()
+        if self._members:
+            # One statement; as ORM objects, CKAN's commit hook would also look up each one's dataset.
+            model.Session.execute(model.member_table.insert(), self._members)
         operations = dict(self.written)
         datasets = list(bulk.shown([package_id for package_id, _operation in self.written]))
         self._shown = [dataset for _package, dataset in datasets]

@@ -167,9 +167,10 @@ def declared_defaults() -> dict[str, Any]:
 
 def _raw(config: Mapping[str, Any]) -> tuple[Any, ...]:
     defaults = declared_defaults()
-    # An explicit default skips CKANConfig.get's look-up of the option among every declared one:
-    # this runs for each vocabulary check of a validation.
-    values = (config.get(option, None) for option in OPTIONS)
+    # CKAN's config keeps its values in a plain dict: read straight from it, since this runs for
+    # every vocabulary check of a validation (CKANConfig.get also scans every declared option).
+    store = getattr(config, "store", config)
+    values = [store.get(option) for option in OPTIONS]
     return tuple(defaults[option] if value is None else value for option, value in zip(OPTIONS, values, strict=True))
 
 

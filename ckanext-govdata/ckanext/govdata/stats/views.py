@@ -106,6 +106,7 @@ def report_columns() -> list[tuple[str, str]]:
         ("department_code", tk._("Department code")),
         ("datasets", tk._("Datasets")),
         ("apis", tk._("API interfaces")),
+        ("without_data", tk._("Published without data")),
         ("unpublished", tk._("Unpublished")),
         ("on_time", tk._("Updated on time")),
         ("stale", tk._("Stale")),

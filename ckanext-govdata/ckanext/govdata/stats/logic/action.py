@@ -99,8 +99,12 @@ def govdata_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
     :param audience: ``public`` (default: active public datasets only) or ``staff`` (also
         private and draft ones; sysadmins, and a department's members for their department)
     :param limit: most keys listed per breakdown, largest first (default 100, at most 1000)
+    Only entries that serve data (``catalogue.serves_data``: an API interface, or a dataset
+    with a resource) are counted; ``without_data`` says how many others there are.
+
     :returns: ``figures`` (departments, domains, catalogue_classes, resource_libraries,
-        datasets, apis, data_items, records, declared_records, showcases), ``breakdowns``
+        datasets, apis, data_items, records, declared_records, showcases, and without_data:
+        the entries of the audience that serve no data and are counted in none of the others), ``breakdowns``
         (per domain, department, catalogue_class, resource_library, open_condition, format),
         ``new_datasets`` per month issued, ``usage`` (downloads and API calls, recent and all
         time) with its daily ``usage_series``, and for staff ``requests_by_state``
@@ -186,11 +190,12 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
     :param id: one department (id or name); default: every department the user is staff of
         (all of them for sysadmins)
     :param sort: column to sort by (title, department_code, datasets, apis, unpublished,
-        on_time, stale, stale_share, downloads_recent, downloads_all_time, api_calls_recent,
-        api_calls_all_time, requests, days_to_decision); default title
+        on_time, stale, stale_share, without_data, downloads_recent, downloads_all_time,
+        api_calls_recent, api_calls_all_time, requests, days_to_decision); default title
     :param order: ``asc`` (default) or ``desc``
-    :returns: ``departments``: one row per department with datasets and APIs published,
-        unpublished (private or draft), on_time / stale (by update frequency), downloads and
+    :returns: ``departments``: one row per department with datasets and APIs published and
+        serving data, without_data (published, serving none), unpublished (private or draft),
+        on_time / stale (by update frequency, of all published entries), downloads and
         API calls (recent and all time), requests and mean days to decision (when the access
         plugin is installed), quality_pass_rate (None until quality checks exist)
     """
@@ -206,9 +211,9 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
     requests = _request_figures()
     rows = []
     for department in departments:
-        public = published.get(department.id, {"datasets": 0, "apis": 0, "stale": 0, "on_time": 0})
-        everything = staff.get(department.id, {"datasets": 0, "apis": 0})
-        counted = public["datasets"] + public["apis"]
+        public = published.get(department.id, {"datasets": 0, "apis": 0, "stale": 0, "on_time": 0, "without_data": 0})
+        everything = staff.get(department.id, {"datasets": 0, "apis": 0, "without_data": 0})
+        published_entries = public["datasets"] + public["apis"] + public["without_data"]
         department_usage = used[department.id]
         request_figures = requests.get(department.id, {"requests": 0, "requests_decided": 0, "days_to_decision": None})
         rows.append(
@@ -219,10 +224,11 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
                 "department_code": department.extras.get("department_code", ""),
                 "datasets": public["datasets"],
                 "apis": public["apis"],
-                "unpublished": everything["datasets"] + everything["apis"] - counted,
+                "without_data": public["without_data"],
+                "unpublished": everything["datasets"] + everything["apis"] + everything["without_data"] - published_entries,
                 "on_time": public["on_time"],
                 "stale": public["stale"],
-                "stale_share": round(public["stale"] / counted, 3) if counted else None,
+                "stale_share": round(public["stale"] / published_entries, 3) if published_entries else None,
                 "downloads_recent": department_usage[usage.DOWNLOAD]["recent"],
                 "downloads_all_time": department_usage[usage.DOWNLOAD]["all_time"],
                 "api_calls_recent": department_usage[usage.API_CALL]["recent"],

@@ -12,6 +12,7 @@ REPORT_SORT_KEYS = (
     "department_code",
     "datasets",
     "apis",
+    "without_data",
     "unpublished",
     "on_time",
     "stale",

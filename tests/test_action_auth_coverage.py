@@ -16,6 +16,7 @@ import pytest
 from ckan import authz
 from ckan.tests.helpers import call_action
 
+from ckanext.govdata.curation import background
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
@@ -56,6 +57,7 @@ REFUSED: dict[str, Payload] = {
     "govdata_stats_refresh": lambda w: {"package_ids": [w["dataset"]["id"]]},
     "govdata_catalogue_import": lambda w: {"upload": (io.BytesIO(b"\xe8\xb5\x84\xe6\xba\x90\xe4\xbb\xa3\xe7\xa0\x81\n"), "directory.csv")},
     "govdata_catalogue_returned_show": lambda w: {"token": "abc"},
+    "govdata_catalogue_import_status": lambda w: {"job": w["import_job"]},
     "govdata_review_submit": lambda w: {"id": w["dataset"]["id"]},
     "govdata_review_decide": lambda w: {"id": w["dataset"]["id"], "decision": "unpublish", "comment": "撤回"},
     "govdata_review_show": lambda w: {"id": w["dataset"]["id"]},
@@ -299,6 +301,9 @@ def world() -> dict[str, Any]:
         "demand": factories.routed_demand(applicant, department["id"]),
         "correction": correction,
         "rectification": rated["rectification"],
+        # Someone else's background import.
+        "import_job": background.start(sysadmin["name"], "目录.csv", b"", partial=False, confirm_duplicates=False,
+                                       rows=1)["id"],
     }
 
 

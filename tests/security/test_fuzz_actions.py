@@ -21,6 +21,7 @@ from ckan.tests.helpers import call_action
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ckanext.govdata.curation import background
 from ckanext.govdata.search import synonyms
 from tests import factories
 from tests.security import hostile
@@ -112,8 +113,11 @@ def world() -> dict[str, Any]:
         "govdata_search_synonym_save": {"names": ["模糊测试甲", "模糊测试乙"], "replacing": ["模糊测试甲"]},
         "govdata_search_synonym_delete": {"name": "模糊测试甲"},
         "govdata_stats_refresh": {"package_ids": [dataset["id"]]},
-        "govdata_catalogue_import": {"upload": "资源代码,名称\n330600-FUZZ-1,模糊测试", "partial": True},
+        "govdata_catalogue_import": {"upload": "资源代码,名称\n330600-FUZZ-1,模糊测试", "partial": True, "background": True},
         "govdata_catalogue_returned_show": {"token": "no-such-token"},
+        "govdata_catalogue_import_status": {"job": background.start(
+            admin["name"], "目录.csv", "资源代码,名称\n".encode(), partial=False, confirm_duplicates=False, rows=1,
+        )["id"]},
         "govdata_review_submit": {"id": draft["id"], "comment": "请审核"},
         "govdata_review_decide": {"id": dataset["id"], "decision": "unpublish", "comment": "撤回"},
         "govdata_review_show": {"id": dataset["id"]},
@@ -205,7 +209,8 @@ GROUPS = {
         "govdata_contest_score_submit", "govdata_contest_results_publish",
     ],
     "curation": [
-        "govdata_stats_refresh", "govdata_catalogue_import", "govdata_catalogue_returned_show", "govdata_review_submit",
+        "govdata_stats_refresh", "govdata_catalogue_import", "govdata_catalogue_returned_show",
+        "govdata_catalogue_import_status", "govdata_review_submit",
         "govdata_review_decide", "govdata_review_show", "govdata_review_list", "govdata_catalogue_without_data",
         "govdata_catalogue_duplicates", "govdata_overdue_list", "govdata_catalogue_item_mismatches",
         "govdata_data_items_propose", "govdata_data_items_apply", "govdata_overdue_reminders_send",

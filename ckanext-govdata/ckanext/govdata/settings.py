@@ -63,6 +63,7 @@ class StatsSettings:
 class CurationSettings:
     import_max_bytes: int
     import_max_rows: int
+    import_background_rows: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,6 +169,7 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "stats.recent_days": POSITIVE,
     "curation.import_max_bytes": POSITIVE,
     "curation.import_max_rows": POSITIVE,
+    "curation.import_background_rows": POSITIVE,
     "demands.confirm_limit_days": POSITIVE,
     "demands.provide_limit_days": POSITIVE,
     "demands.remind_days_before": ANY,
@@ -204,7 +206,10 @@ def declared_defaults() -> dict[str, Any]:
 
 def _raw(config: Mapping[str, Any]) -> tuple[Any, ...]:
     defaults = declared_defaults()
-    values = (config.get(option) for option in OPTIONS)
+    # CKAN's config keeps its values in a plain dict: read straight from it, since this runs for
+    # every vocabulary check of a validation (CKANConfig.get also scans every declared option).
+    store = getattr(config, "store", config)
+    values = [store.get(option) for option in OPTIONS]
     return tuple(defaults[option] if value is None else value for option, value in zip(OPTIONS, values, strict=True))
 
 

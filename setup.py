@@ -44,6 +44,8 @@ setup(
             "govdata_showcase = ckanext.govdata.showcase.plugin:GovdataShowcasePlugin",
             "govdata_curation = ckanext.govdata.curation.plugin:GovdataCurationPlugin",
             "govdata_uploads = ckanext.govdata.uploads.plugin:GovdataUploadsPlugin",
+            "govdata_demands = ckanext.govdata.demands.plugin:GovdataDemandsPlugin",
+            "govdata_feedback = ckanext.govdata.feedback.plugin:GovdataFeedbackPlugin",
         ],
         "ckan.rdf.profiles": [
             "govdata_dcat_ap_3 = ckanext.govdata.dcat:GovdataDCATAP3Profile",

@@ -83,6 +83,17 @@ def _seed_packages(first: int, last: int, department_ids: list[str]) -> None:
             "last": last,
         },
     )
+    # A linked file for each dataset but one in ten: only entries that serve data are counted.
+    model.Session.execute(
+        sa.text(
+            """
+            INSERT INTO resource (id, package_id, url, format, state, position, extras)
+            SELECT 'bench-resource-' || n, 'bench-' || n, 'https://example.org/' || n || '.csv', 'CSV', 'active', 0, '{}'
+            FROM generate_series(:first, :last) AS n WHERE n % 2 = 0 AND n % 20 <> 0
+            """
+        ),
+        {"first": first, "last": last},
+    )
     model.repo.commit()
 
 
@@ -154,6 +165,9 @@ def bench_statistics() -> None:
     before = _measure(small, _rebuild())
     _seed_packages(small + 1, large, departments)
     at_large = _measure(large, _rebuild())
+    model.Session.execute(
+        sa.text("DELETE FROM resource WHERE id LIKE 'bench-resource-%' AND substr(id, 16)::int > :small"), {"small": small}
+    )
     model.Session.execute(sa.text("DELETE FROM package WHERE id LIKE 'bench-%' AND substr(id, 7)::int > :small"), {"small": small})
     model.repo.commit()
     after = _measure(small, _rebuild())

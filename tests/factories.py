@@ -79,6 +79,19 @@ def dataset(owner_org: str | None = None, **overrides: Any) -> dict[str, Any]:
     return call_action("package_create", site_context(), **dataset_fields(owner, **overrides))
 
 
+def link_resource(**overrides: Any) -> dict[str, Any]:
+    """A resource linking to a file elsewhere, as ``package_create`` takes it."""
+    data = {"name": "公交客运量.csv", "url": f"https://data.sx.gov.cn/files/bus-{_next()}.csv", "format": "CSV"}
+    data.update(overrides)
+    return data
+
+
+def dataset_with_data(owner_org: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A dataset that serves data (数据目录100%挂载): it carries a linked file."""
+    overrides.setdefault("resources", [link_resource()])
+    return dataset(owner_org, **overrides)
+
+
 def dataservice(owner_org: str | None = None, **overrides: Any) -> dict[str, Any]:
     owner = owner_org or department()["id"]
     data = dataset_fields(owner, type="dataservice", name=f"api-{_next()}")
@@ -305,3 +318,31 @@ def contest_entry(team_id: str, member: dict[str, Any], **overrides: Any) -> dic
     return call_action(
         "govdata_contest_entry_submit", {"user": member["name"], "ignore_auth": False}, team=team_id, **showcase_fields(**overrides)
     )
+
+
+def demand_fields(**overrides: Any) -> dict[str, Any]:
+    """A complete data demand (数据需求) as a member of the public would submit it."""
+    data: dict[str, Any] = {
+        "title": f"全市电动汽车充电桩位置及空闲状态{_next()}",
+        "description": "需要充电桩编号、经纬度、所属运营商、快慢充类型和实时空闲状态，按日更新，CSV 或接口均可。",
+        "purpose": "开发充电导航小程序，方便市民就近充电。",
+        "domain": "transport",
+        "contact_name": "李明",
+        "contact_phone": "13800138000",
+        "contact_email": "liming@example.com",
+    }
+    data.update(overrides)
+    return data
+
+
+def demand(requester: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """A demand submitted by ``requester`` through the action API."""
+    return call_action("govdata_demand_create", {"user": requester["name"], "ignore_auth": False},
+                       **demand_fields(**overrides))
+
+
+def routed_demand(requester: dict[str, Any], department_id: str, **overrides: Any) -> dict[str, Any]:
+    """A demand routed to ``department_id`` by bureau staff."""
+    submitted = demand(requester, **overrides)
+    bureau = {"user": sysadmin()["name"], "ignore_auth": False}
+    return call_action("govdata_demand_route", bureau, id=submitted["id"], organization_id=department_id)

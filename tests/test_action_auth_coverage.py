@@ -16,11 +16,15 @@ import pytest
 from ckan import authz
 from ckan.tests.helpers import call_action
 
+from ckanext.govdata.curation import background
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
-PLUGINS = ("govdata", "govdata_access", "govdata_stats", "govdata_showcase", "govdata_curation")
+PLUGINS = (
+    "govdata", "govdata_access", "govdata_stats", "govdata_showcase", "govdata_curation", "govdata_demands",
+    "govdata_feedback",
+)
 
 Payload = Callable[[dict[str, Any]], dict[str, Any]]
 Call = tuple[str, Payload]
@@ -53,6 +57,7 @@ REFUSED: dict[str, Payload] = {
     "govdata_stats_refresh": lambda w: {"package_ids": [w["dataset"]["id"]]},
     "govdata_catalogue_import": lambda w: {"upload": (io.BytesIO(b"\xe8\xb5\x84\xe6\xba\x90\xe4\xbb\xa3\xe7\xa0\x81\n"), "directory.csv")},
     "govdata_catalogue_returned_show": lambda w: {"token": "abc"},
+    "govdata_catalogue_import_status": lambda w: {"job": w["import_job"]},
     "govdata_review_submit": lambda w: {"id": w["dataset"]["id"]},
     "govdata_review_decide": lambda w: {"id": w["dataset"]["id"], "decision": "unpublish", "comment": "撤回"},
     "govdata_review_show": lambda w: {"id": w["dataset"]["id"]},
@@ -80,6 +85,19 @@ REFUSED: dict[str, Payload] = {
     "govdata_contest_judge_assign": lambda w: {"entry": w["entry"]["id"], "judges": [w["sysadmin"]["name"]]},
     "govdata_contest_score_submit": lambda w: {"entry": w["entry"]["id"], "scores": {"innovation": 40, "value": 60}},
     "govdata_contest_results_publish": lambda w: {"contest": w["contest"]["id"]},
+    "govdata_demand_route": lambda w: {"id": w["demand"]["id"], "organization_id": w["dataset"]["owner_org"]},
+    "govdata_demand_confirm": lambda w: {"id": w["demand"]["id"], "decision": "accept"},
+    "govdata_demand_provide": lambda w: {"id": w["demand"]["id"], "package_id": w["dataset"]["id"]},
+    "govdata_demand_withdraw": lambda w: {"id": w["demand"]["id"]},
+    "govdata_demand_ledger_export": lambda w: {"format": "csv"},
+    "govdata_demand_reminders_send": lambda w: {},
+    "govdata_demand_figures": lambda w: {},
+    "govdata_correction_show": lambda w: {"id": w["correction"]["id"]},
+    "govdata_correction_decide": lambda w: {"id": w["correction"]["id"], "decision": "reject", "note": "无误"},
+    "govdata_correction_withdraw": lambda w: {"id": w["correction"]["id"]},
+    "govdata_correction_stats": lambda w: {},
+    "govdata_rectification_rectify": lambda w: {"id": w["rectification"]["id"], "note": "已整改"},
+    "govdata_rectification_stats": lambda w: {},
 }
 
 # Open to every signed-in user for their own things; refused to anonymous visitors. The plain
@@ -115,11 +133,61 @@ SIGNED_IN: dict[str, tuple[str, Payload, Call]] = {
         lambda w: factories.showcase_fields(),
         ("govdata_showcase_update", lambda w: {"id": w["showcase"]["id"], "title": "改标题"}),
     ),
+    "govdata_correction_create": (
+        "anyone registered may report an error in published data",
+        lambda w: {"package_id": w["dataset"]["id"], "description": "电话号码少一位"},
+        ("govdata_correction_withdraw", lambda w: {"id": w["correction"]["id"]}),
+    ),
+    "govdata_correction_list": (
+        "lists the caller's own reports (scope=review is empty for non-staff)",
+        lambda w: {},
+        ("govdata_correction_stats", lambda w: {}),
+    ),
+    "govdata_rating_create": (
+        "anyone registered may rate published data",
+        lambda w: {"package_id": w["dataset"]["id"], "value": "good"},
+        ("govdata_rectification_rectify", lambda w: {"id": w["rectification"]["id"], "note": "已整改"}),
+    ),
+    "govdata_rectification_list": (
+        "lists the items of the caller's own bad ratings (scope=review is empty for non-staff)",
+        lambda w: {},
+        ("govdata_rectification_stats", lambda w: {}),
+    ),
+    "govdata_feedback_notice_list": (
+        "lists the caller's own notices",
+        lambda w: {},
+        ("govdata_correction_show", lambda w: {"id": w["correction"]["id"]}),
+    ),
+    "govdata_feedback_notice_read": (
+        "marks the caller's own notices read (filtered on the caller)",
+        lambda w: {},
+        ("govdata_correction_show", lambda w: {"id": w["correction"]["id"]}),
+    ),
     "govdata_contest_team_register": (
         "anyone registered may register a team while registration is open",
         lambda w: {"contest": w["contest"]["id"], "name": "新队伍", "organisation": "绍兴文理学院", "track": "city",
                    "members": ["王五"]},
         ("govdata_contest_team_update", lambda w: {"id": w["team"]["id"], "name": "改队名"}),
+    ),
+    "govdata_demand_create": (
+        "anyone registered may submit a data demand (rate-limited)",
+        lambda w: factories.demand_fields(),
+        ("govdata_demand_withdraw", lambda w: {"id": w["demand"]["id"]}),
+    ),
+    "govdata_demand_support": (
+        "anyone registered but the requester may support a demand once",
+        lambda w: {"id": w["demand"]["id"]},
+        ("govdata_demand_confirm", lambda w: {"id": w["demand"]["id"], "decision": "accept"}),
+    ),
+    "govdata_demand_notice_list": (
+        "lists the caller's own notices",
+        lambda w: {},
+        ("govdata_demand_ledger_export", lambda w: {}),
+    ),
+    "govdata_demand_notice_read": (
+        "marks the caller's own notices read (filtered on the caller)",
+        lambda w: {"id": w["demand"]["id"]},
+        ("govdata_demand_route", lambda w: {"id": w["demand"]["id"], "outcome": "dismiss", "reason": "x"}),
     ),
 }
 
@@ -170,10 +238,25 @@ PUBLIC: dict[str, tuple[str, Payload, Call]] = {
         lambda w: {"contest": w["contest"]["id"]},
         ("govdata_contest_score_submit", lambda w: {"entry": w["entry"]["id"], "scores": {"innovation": 40}}),
     ),
+    "govdata_rating_summary": (
+        "a published dataset's good and bad counts are shown on its page",
+        lambda w: {"package_id": w["dataset"]["id"]},
+        ("govdata_correction_stats", lambda w: {}),
+    ),
     "govdata_search_suggest": (
         "the search box's suggestions; the action narrows them to what each caller finds by search",
         lambda w: {"q": "公交"},
         ("govdata_department_report", lambda w: {}),
+    ),
+    "govdata_demand_list": (
+        "the public demand list, without the requesters' details; scope=queue is empty for non-staff",
+        lambda w: {},
+        ("govdata_demand_provide", lambda w: {"id": w["demand"]["id"], "package_id": w["dataset"]["id"]}),
+    ),
+    "govdata_demand_show": (
+        "a routed demand is public, without the requester's details",
+        lambda w: {"id": w["demand"]["id"]},
+        ("govdata_demand_reminders_send", lambda w: {}),
     ),
 }
 
@@ -199,6 +282,12 @@ def world() -> dict[str, Any]:
     contest = factories.contest()
     team = factories.contest_team(contest["id"], leader)
     sysadmin = factories.sysadmin()
+    reporter = factories.user()
+    reporter_context = {"user": reporter["name"], "ignore_auth": False}
+    correction = call_action("govdata_correction_create", dict(reporter_context), package_id=dataset["id"],
+                             description="数据有误")
+    rated = call_action("govdata_rating_create", dict(reporter_context), package_id=dataset["id"], value="bad",
+                        reason="缺少说明")
     return {
         "sysadmin": sysadmin,
         "dataset": dataset,
@@ -209,6 +298,12 @@ def world() -> dict[str, Any]:
         "contest": contest,
         "team": team,
         "entry": factories.contest_entry(team["id"], leader),
+        "demand": factories.routed_demand(applicant, department["id"]),
+        "correction": correction,
+        "rectification": rated["rectification"],
+        # Someone else's background import.
+        "import_job": background.start(sysadmin["name"], "目录.csv", b"", partial=False, confirm_duplicates=False,
+                                       rows=1)["id"],
     }
 
 

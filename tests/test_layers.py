@@ -1,10 +1,10 @@
 """Imports point one way (STYLE.md, "Layers point one way"); this fails on the first that does not.
 
-    base        messages, settings → vocabularies, spreadsheets, documents, request_scope,
-                action_steps → storage, validators, workflows
+    base        messages, settings → vocabularies, spreadsheets, rate_limits, documents, request_scope,
+                action_steps → storage, validators, workflows, catalogue
     core        calendar → grants → open_condition → search, dcat → logic
                 (the rules every feature obeys; the catalogue's index, RDF and core actions)
-    features    access, stats, showcase, curation, uploads
+    features    access, stats, showcase, curation, uploads, demands, feedback
     interface   plugin, views, cli, helpers, web security, demo; and each feature's own
                 plugin, views, cli and helpers modules
 
@@ -25,11 +25,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "ckanext-govdata" / "cka
 FEATURE, INTERFACE = 8, 9
 TOP_LEVEL = {
     "messages": 0, "alembic_env": 0, "settings": 0,
-    "vocabularies": 1, "spreadsheets": 1, "documents": 1, "request_scope": 1, "action_steps": 1,
-    "storage": 2, "validators": 2, "workflows": 2,
+    "vocabularies": 1, "spreadsheets": 1, "rate_limits": 1, "documents": 1, "request_scope": 1, "action_steps": 1,
+    "storage": 2, "validators": 2, "workflows": 2, "catalogue": 2,
     "calendar": 3, "grants": 4, "open_condition": 5, "search": 6, "dcat": 6, "logic": 7,
     "access": FEATURE, "stats": FEATURE, "showcase": FEATURE, "curation": FEATURE,
     "uploads": FEATURE,
+    "demands": FEATURE, "feedback": FEATURE,
     "plugin": INTERFACE, "views": INTERFACE, "cli": INTERFACE, "helpers": INTERFACE,
     "web_security": INTERFACE, "security_headers": INTERFACE, "demo": INTERFACE, "migration": INTERFACE,
 }

@@ -11,6 +11,9 @@ TABLES = {
     "govdata_access": {"govdata_access_request", "govdata_access_grant", "govdata_access_log", "govdata_workday_override"},
     "govdata_stats": {"govdata_stats_package", "govdata_stats_counter", "govdata_stats_key_count"},
     "govdata_showcase": {"govdata_showcase_review", "govdata_scenario", "govdata_contest", "govdata_contest_score"},
+    "govdata_demands": {"govdata_demand", "govdata_demand_event", "govdata_demand_support", "govdata_demand_notice"},
+    "govdata_feedback": {"govdata_correction", "govdata_correction_event", "govdata_rating", "govdata_rectification",
+                         "govdata_feedback_notice"},
 }
 
 
@@ -36,3 +39,5 @@ def test_migrations_go_down_to_nothing_and_up_again(plugin, migrate_db_for):
     assert f"{plugin}_alembic_version" in up
     assert {"source", "note"} <= _columns("govdata_access_grant")
     assert "rules_document" in _columns("govdata_contest")
+    assert "serves_data" in _columns("govdata_stats_package")
+    assert "without_data" in _columns("govdata_stats_counter")

@@ -26,7 +26,7 @@ from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
-KINDS = ("govdata_access", "govdata_contest", "govdata_showcase")
+KINDS = ("govdata_access", "govdata_contest", "govdata_showcase", "govdata_feedback")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Another web node: a process that knows nothing of this one but the storage settings.
@@ -105,10 +105,13 @@ def test_each_kind_is_kept_in_its_configured_storage_and_served_from_it(app, sha
     showcase = call_action("govdata_showcase_create", {"user": applicant["name"], "ignore_auth": False},
                            screenshot_upload=[factories.image_upload()], **factories.showcase_fields())
     shot = showcase["screenshots"][0]
+    report = call_action("govdata_correction_create", {"user": applicant["name"], "ignore_auth": False},
+                         package_id=factories.dataset()["id"], description="数据有误", attachment=_pdf("截图说明.pdf"))
 
     served = app.get(f"/access/request/{request['id']}/attachment/{attachment['id']}", headers=_headers(applicant))
     rules = app.get(f"/contest/{contest['name']}/rules")
     thumbnail = app.get(f"/showcase/{showcase['id']}/image/{shot['thumbnail']}", headers=_headers(applicant))
+    reported = app.get(f"/feedback/correction/{report['id']}/attachment", headers=_headers(applicant))
 
     assert {kind: storage.Store(kind).backend().settings.type for kind in KINDS} == dict.fromkeys(KINDS, "file_keeper:redis")
     assert _stored_keys(shared, "govdata_access") == {f"{request['id']}/{attachment['id']}.pdf"}
@@ -118,6 +121,8 @@ def test_each_kind_is_kept_in_its_configured_storage_and_served_from_it(app, sha
     assert served.status_code == 200 and served.data == PDF
     assert rules.status_code == 200 and rules.data == PDF
     assert thumbnail.status_code == 200 and thumbnail.data.startswith(b"\xff\xd8")
+    assert _stored_keys(shared, "govdata_feedback") == {f"{report['id']}/{report['attachment']['id']}.pdf"}
+    assert reported.status_code == 200 and reported.data == PDF
 
 
 def test_another_node_configured_alike_reads_and_writes_the_same_files(app, shared):

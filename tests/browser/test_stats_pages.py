@@ -19,10 +19,12 @@ pytestmark = [
 def catalogue() -> dict:
     transport = factories.department(title="交通运输局")
     health = factories.department(title="卫生健康委")
-    factories.dataset(transport["id"], catalogue_class="公交客运", issued="2023-01-15")
-    factories.dataset(transport["id"], catalogue_class="出租车", issued="2024-03-01")
+    factories.dataset_with_data(transport["id"], catalogue_class="公交客运", issued="2023-01-15")
+    factories.dataset_with_data(transport["id"], catalogue_class="出租车", issued="2024-03-01")
     api = factories.dataservice(transport["id"], catalogue_class="实时公交", issued="2024-03-20")
-    factories.dataset(health["id"], domain="health", catalogue_class="门诊", issued="2024-03-02")
+    factories.dataset_with_data(health["id"], domain="health", catalogue_class="门诊", issued="2024-03-02")
+    # Published without data: in none of the charts and figures, only said apart.
+    factories.dataset(health["id"], domain="health", catalogue_class="疫苗接种", issued="2024-03-05")
     for _ in range(3):
         usage.track(usage.API_CALL, package_id=api["id"])
     usage.flush()
@@ -56,6 +58,8 @@ def test_statistics_page_draws_its_charts(live_server, page, catalogue):
         " return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0); }"
     )
     assert page.locator("[data-figure='datasets'] strong").inner_text() == "3"
+    assert "只统计已挂载数据的目录" in page.locator("[data-figure='without_data']").inner_text()
+    assert page.locator("[data-figure='without_data'] a").count() == 0
 
 
 def test_home_and_department_pages_show_their_figures(live_server, page, catalogue):
@@ -79,6 +83,11 @@ def test_monitor_sorts_and_exports_for_staff(live_server, page, catalogue):
     page.fill("#field-password", "correct123")
     page.press("#field-password", "Enter")
     page.wait_for_load_state("networkidle")
+    # Staff follow the home page's count of entries without data to the report that lists them.
+    page.goto(live_server)
+    page.click("text=尚未挂载数据的已发布目录：1 个")
+    page.wait_for_url("**/directory/reports#without-data")
+    assert page.locator("table.govdata-without-data tbody tr").count() == 1
     page.goto(f"{live_server}/monitor")
     names = page.locator("#govdata-monitor tbody tr").evaluate_all("(rows) => rows.map((r) => r.dataset.department)")
     assert names == sorted(names, key=lambda name: {catalogue["transport"]["name"]: "交通运输局", catalogue["health"]["name"]: "卫生健康委"}[name])

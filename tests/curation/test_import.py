@@ -7,8 +7,10 @@ import io
 
 import openpyxl
 import pytest
+from ckan import model
 from ckan.logic import NotAuthorized, NotFound
 from ckan.tests.helpers import call_action
+from ckanext.activity.model import Activity
 
 from tests import factories
 from tests.curation import sheets
@@ -78,8 +80,9 @@ def test_the_bureau_imports_published_entries_counted_once_for_the_batch(departm
 
     assert len(report["created"]) == 2
     assert [entry["review_state"] for code in report["created"] for entry in sheets.by_code(code)] == ["published"] * 2
+    # Published, but serving no data yet (数据目录100%挂载): counted apart from the datasets.
     figures = call_action("govdata_statistics", {"user": ""})["figures"]
-    assert (figures["datasets"], figures["data_items"], figures["records"]) == (2, 2, 2400)
+    assert (figures["datasets"], figures["without_data"], figures["data_items"], figures["records"]) == (0, 2, 0, 0)
     assert call_action("package_search", {"user": ""}, q="绍兴市公交站点信息330600-JTJ-000082")["count"] >= 1
 
 
@@ -231,3 +234,41 @@ def test_handed_back_rows_keep_what_was_typed_in_refused_item_cells(department, 
                            token=report["returned"])
     [item] = sheets.rows(base64.b64decode(returned["content"]), "数据项")
     assert (item["字段名"], item["类型"], item["长度"], item["中文名称"]) == ("stop_id", "未知型", "二十", "stop_id中文")
+
+
+def _activities(package_id: str) -> list[tuple[str, str]]:
+    model.Session.remove()
+    rows = model.Session.query(Activity.activity_type, Activity.user_id).filter(Activity.object_id == package_id)
+    return sorted((kind, user_id) for kind, user_id in rows)
+
+
+def test_an_import_writes_what_package_create_would_with_one_activity_per_entry(department, editor):
+    rows = [sheets.entry("330600-JTJ-000111", department["title"]), sheets.entry("330600-JTJ-000112", department["title"])]
+    sheets.import_as(editor, sheets.workbook(rows, [sheets.item("330600-JTJ-000111", "stop_id")]))
+    [first] = sheets.by_code("330600-JTJ-000111")
+
+    # One "new package" activity each, by the importing user, holding the dataset as shown; only
+    # the department sees the draft's.
+    assert _activities(first["id"]) == [("new package", editor["id"])]
+    model.Session.remove()
+    activity = model.Session.query(Activity).filter(Activity.object_id == first["id"]).one()
+    assert activity.data["package"]["title"] == first["title"]
+    assert activity.data["package"]["data_items"] == first["data_items"]
+    assert f"member-{department['id']}" in activity.permission_labels and "public" not in activity.permission_labels
+    assert [a["activity_type"] for a in call_action(
+        "package_activity_list", {"user": editor["name"], "ignore_auth": False}, id=first["id"])] == ["new package"]
+    # The creator, and the department's membership row package_create adds.
+    assert first["creator_user_id"] == editor["id"]
+    members = model.Session.query(model.Member.group_id, model.Member.state).filter(
+        model.Member.table_id == first["id"], model.Member.capacity == "organization"
+    ).all()
+    assert members == [(department["id"], "active")]
+
+    # Unchanged: no activity; changed: one "changed package".
+    sheets.import_as(editor, sheets.workbook(rows, [sheets.item("330600-JTJ-000111", "stop_id")]))
+    rows[0]["名称"] = "绍兴市公交站点信息（修订）"
+    sheets.import_as(editor, sheets.workbook(rows, [sheets.item("330600-JTJ-000111", "stop_id")]))
+
+    assert _activities(first["id"]) == [("changed package", editor["id"]), ("new package", editor["id"])]
+    [second] = sheets.by_code("330600-JTJ-000112")
+    assert _activities(second["id"]) == [("new package", editor["id"])]

@@ -21,6 +21,7 @@ from ckan.tests.helpers import call_action
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ckanext.govdata.curation import background
 from ckanext.govdata.search import synonyms
 from tests import factories
 from tests.security import hostile
@@ -49,6 +50,11 @@ def world() -> dict[str, Any]:
     team = factories.contest_team(contest["id"], applicant)
     entry = factories.contest_entry(team["id"], applicant)
     grant = factories.grant(applicant["id"], conditional["id"])
+    demand = factories.routed_demand(applicant, department["id"])
+    reporter = {"user": applicant["name"], "ignore_auth": False}
+    correction = call_action("govdata_correction_create", dict(reporter), package_id=dataset["id"], description="数据有误")
+    rectification = call_action("govdata_rating_create", dict(reporter), package_id=dataset["id"], value="bad",
+                                reason="缺少说明")["rectification"]
     payloads: dict[str, dict[str, Any]] = {
         "govdata_access_request_create": factories.request_fields(conditional["id"]),
         "govdata_access_request_update": {"id": request["id"], "purpose": "更新用途"},
@@ -107,8 +113,11 @@ def world() -> dict[str, Any]:
         "govdata_search_synonym_save": {"names": ["模糊测试甲", "模糊测试乙"], "replacing": ["模糊测试甲"]},
         "govdata_search_synonym_delete": {"name": "模糊测试甲"},
         "govdata_stats_refresh": {"package_ids": [dataset["id"]]},
-        "govdata_catalogue_import": {"upload": "资源代码,名称\n330600-FUZZ-1,模糊测试", "partial": True},
+        "govdata_catalogue_import": {"upload": "资源代码,名称\n330600-FUZZ-1,模糊测试", "partial": True, "background": True},
         "govdata_catalogue_returned_show": {"token": "no-such-token"},
+        "govdata_catalogue_import_status": {"job": background.start(
+            admin["name"], "目录.csv", "资源代码,名称\n".encode(), partial=False, confirm_duplicates=False, rows=1,
+        )["id"]},
         "govdata_review_submit": {"id": draft["id"], "comment": "请审核"},
         "govdata_review_decide": {"id": dataset["id"], "decision": "unpublish", "comment": "撤回"},
         "govdata_review_show": {"id": dataset["id"]},
@@ -120,6 +129,37 @@ def world() -> dict[str, Any]:
         "govdata_overdue_reminders_send": {},
         "govdata_data_items_propose": {"id": conditional["id"]},
         "govdata_data_items_apply": {"id": conditional["id"]},
+        "govdata_demand_create": factories.demand_fields(suggested_organization_id=department["id"]),
+        "govdata_demand_show": {"id": demand["id"]},
+        "govdata_demand_list": {"scope": "queue", "state": "routed", "domain": "transport", "q": "充电",
+                                "overdue": False, "sort": "supporters", "limit": 10, "offset": 0},
+        "govdata_demand_route": {"id": demand["id"], "outcome": "route", "organization_id": department["id"],
+                                 "reason": "请办理"},
+        "govdata_demand_confirm": {"id": demand["id"], "decision": "already_open", "package_id": dataset["id"],
+                                   "reason": "已开放"},
+        "govdata_demand_provide": {"id": demand["id"], "package_id": dataset["id"], "resource_id": ""},
+        "govdata_demand_withdraw": {"id": demand["id"], "reason": "不再需要"},
+        "govdata_demand_support": {"id": demand["id"]},
+        "govdata_demand_notice_list": {},
+        "govdata_demand_notice_read": {"id": demand["id"]},
+        "govdata_demand_ledger_export": {"format": "csv", "state": "routed", "organization_id": department["id"]},
+        "govdata_demand_reminders_send": {"today": "2030-01-01"},
+        "govdata_demand_figures": {},
+        "govdata_correction_create": {"package_id": dataset["id"], "resource_id": None, "location": "第3行",
+                                      "description": "电话号码少一位"},
+        "govdata_correction_show": {"id": correction["id"]},
+        "govdata_correction_list": {"scope": "review", "state": "submitted", "package_id": dataset["id"],
+                                    "overdue": False, "limit": 10, "offset": 0},
+        "govdata_correction_decide": {"id": correction["id"], "decision": "reject", "note": "数据与来源一致"},
+        "govdata_correction_withdraw": {"id": correction["id"], "reason": "误报"},
+        "govdata_correction_stats": {"organization_id": department["id"], "date_from": "2026-01-01"},
+        "govdata_rating_create": {"package_id": dataset["id"], "value": "bad", "reason": "缺少字段说明"},
+        "govdata_rating_summary": {"package_id": dataset["id"]},
+        "govdata_rectification_list": {"scope": "review", "state": "open", "limit": 10},
+        "govdata_rectification_rectify": {"id": rectification["id"], "note": "已补充字段说明"},
+        "govdata_rectification_stats": {"organization_id": department["id"], "date_to": "2030-01-01"},
+        "govdata_feedback_notice_list": {},
+        "govdata_feedback_notice_read": {"id": "no-such-notice"},
         "package_show": {"id": dataset["id"]},
         "resource_show": {"id": table["id"]},
         "package_search": {"q": "公交", "fq": "domain:transport", "rows": 5, "sort": "score desc"},
@@ -169,10 +209,23 @@ GROUPS = {
         "govdata_contest_score_submit", "govdata_contest_results_publish",
     ],
     "curation": [
-        "govdata_stats_refresh", "govdata_catalogue_import", "govdata_catalogue_returned_show", "govdata_review_submit",
+        "govdata_stats_refresh", "govdata_catalogue_import", "govdata_catalogue_returned_show",
+        "govdata_catalogue_import_status", "govdata_review_submit",
         "govdata_review_decide", "govdata_review_show", "govdata_review_list", "govdata_catalogue_without_data",
         "govdata_catalogue_duplicates", "govdata_overdue_list", "govdata_catalogue_item_mismatches",
         "govdata_data_items_propose", "govdata_data_items_apply", "govdata_overdue_reminders_send",
+    ],
+    "demands": [
+        "govdata_demand_create", "govdata_demand_show", "govdata_demand_list", "govdata_demand_route",
+        "govdata_demand_confirm", "govdata_demand_provide", "govdata_demand_withdraw", "govdata_demand_support",
+        "govdata_demand_notice_list", "govdata_demand_notice_read", "govdata_demand_ledger_export",
+        "govdata_demand_reminders_send", "govdata_demand_figures",
+    ],
+    "feedback": [
+        "govdata_correction_create", "govdata_correction_show", "govdata_correction_list", "govdata_correction_decide",
+        "govdata_correction_withdraw", "govdata_correction_stats", "govdata_rating_create", "govdata_rating_summary",
+        "govdata_rectification_list", "govdata_rectification_rectify", "govdata_rectification_stats",
+        "govdata_feedback_notice_list", "govdata_feedback_notice_read",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

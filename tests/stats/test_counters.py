@@ -23,7 +23,7 @@ def figures(audience: str = counters.PUBLIC, scope: str = counters.SITE, key: st
 
 def test_a_dataset_and_an_api_are_counted_with_their_items_and_records():
     department = factories.department()
-    factories.dataset(department["id"], catalogue_class="公交客运", record_count=1200)
+    factories.dataset_with_data(department["id"], catalogue_class="公交客运", record_count=1200)
     factories.dataservice(department["id"], catalogue_class="公交客运", record_count=300, data_items=[{"name": "route_no"}])
 
     site = figures()
@@ -38,13 +38,39 @@ def test_a_dataset_and_an_api_are_counted_with_their_items_and_records():
     assert figures(scope=counters.DOMAIN, key="transport")["datasets"] == 1
     assert figures(scope=counters.DEPARTMENT, key=department["id"])["apis"] == 1
     assert figures(scope=counters.DOMAIN, key="health")["datasets"] == 0
+    assert site["without_data"] == 0
+
+
+def test_an_entry_without_data_is_counted_apart_until_it_serves_data():
+    department = factories.department()
+    dataset = factories.dataset(department["id"], catalogue_class="公交客运", record_count=1200)
+    # An API interface is a data service itself: it needs no resource.
+    factories.dataservice(department["id"], domain="health", catalogue_class="门诊", record_count=300)
+
+    site = figures()
+    assert (site["datasets"], site["apis"], site["without_data"]) == (0, 1, 1)
+    assert (site["data_items"], site["records"], site["domains"], site["catalogue_classes"]) == (2, 300, 1, 1)
+    assert figures(scope=counters.DOMAIN, key="transport") == dict(dict.fromkeys(site, 0), without_data=1)
+    assert figures(scope=counters.DEPARTMENT, key=department["id"])["without_data"] == 1
+    assert [row["key"] for row in counter_reads.breakdown(counters.PUBLIC, counters.SITE, "", "domain")] == ["health"]
+
+    context = factories.site_context()
+    resource = call_action("resource_create", context, package_id=dataset["id"], **factories.link_resource())
+    site = figures()
+    assert (site["datasets"], site["without_data"], site["data_items"], site["records"], site["domains"]) == (1, 0, 4, 1500, 2)
+
+    call_action("resource_delete", context, id=resource["id"])
+    assert (figures()["datasets"], figures()["without_data"]) == (0, 1)
+    call_action("package_patch", context, id=dataset["id"], private=True)
+    assert figures()["without_data"] == 0
+    assert (figures(counters.STAFF)["datasets"], figures(counters.STAFF)["without_data"]) == (0, 1)
 
 
 def test_private_and_draft_datasets_count_for_staff_only():
     department = factories.department()
-    factories.dataset(department["id"])
-    factories.dataset(department["id"], private=True)
-    factories.dataset(department["id"], state="draft")
+    factories.dataset_with_data(department["id"])
+    factories.dataset_with_data(department["id"], private=True)
+    factories.dataset_with_data(department["id"], state="draft")
 
     assert figures()["datasets"] == 1
     assert figures(counters.STAFF)["datasets"] == 3
@@ -52,7 +78,7 @@ def test_private_and_draft_datasets_count_for_staff_only():
 
 def test_updates_move_a_dataset_between_breakdowns_and_delete_removes_it():
     transport, health = factories.department(), factories.department()
-    dataset = factories.dataset(transport["id"], catalogue_class="公交客运")
+    dataset = factories.dataset_with_data(transport["id"], catalogue_class="公交客运")
     context = factories.site_context()
 
     call_action("package_patch", context, id=dataset["id"], domain="health", owner_org=health["id"], catalogue_class="门诊")
@@ -73,8 +99,8 @@ def test_updates_move_a_dataset_between_breakdowns_and_delete_removes_it():
 
 def test_breakdowns_list_keys_with_their_figures():
     department = factories.department()
-    factories.dataset(department["id"], resource_library="theme-transport", data_format=["CSV"])
-    factories.dataset(department["id"], resource_library="theme-transport", open_condition="conditional", data_format=["CSV", "XLSX"])
+    factories.dataset_with_data(department["id"], resource_library="theme-transport", data_format=["CSV"])
+    factories.dataset_with_data(department["id"], resource_library="theme-transport", open_condition="conditional", data_format=["CSV", "XLSX"])
     model.Session.remove()
 
     formats = {row["key"]: row["datasets"] for row in counter_reads.breakdown(counters.PUBLIC, counters.SITE, "", "format")}
@@ -87,7 +113,7 @@ def test_breakdowns_list_keys_with_their_figures():
 
 def test_not_open_datasets_leave_public_figures_when_the_bureau_does_not_list_them(ckan_config, monkeypatch):
     department = factories.department()
-    factories.dataset(department["id"], open_condition="not-open")
+    factories.dataset_with_data(department["id"], open_condition="not-open")
     assert figures()["datasets"] == 1
 
     monkeypatch.setitem(ckan_config, "ckanext.govdata.list_not_open", False)
@@ -119,8 +145,8 @@ def test_datastore_rows_replace_the_declared_count():
 
 def test_bulk_privacy_changes_and_purges_are_counted():
     department = factories.department()
-    first = factories.dataset(department["id"])
-    second = factories.dataset(department["id"])
+    first = factories.dataset_with_data(department["id"])
+    second = factories.dataset_with_data(department["id"])
     context = factories.site_context()
 
     call_action("bulk_update_private", context, datasets=[first["id"], second["id"]], org_id=department["id"])
@@ -152,12 +178,16 @@ def _counter_state() -> dict[str, Any]:
     return {"cells": cells, "keys": keys}
 
 
-def _facets(field: str, include_private: bool, dataset_type: str) -> dict[str, int]:
+# What the search index says serves data (catalogue.serves_data), to check the counters against.
+SERVING = "(dataset_type:dataservice OR num_resources:[1 TO *])"
+
+
+def _facets(field: str, include_private: bool, dataset_type: str, serving: bool = True) -> dict[str, int]:
     result = call_action(
         "package_search",
         {"user": factories.site_context()["user"]} if include_private else {"user": ""},
         q="*:*",
-        fq=f"+dataset_type:{dataset_type}",
+        fq=f"+dataset_type:{dataset_type} {'+' if serving else '-'}{SERVING}",
         rows=0,
         include_private=include_private,
         include_drafts=include_private,
@@ -181,9 +211,9 @@ def test_incremental_and_rebuilt_counters_agree_and_equal_search_facets():
     classes = ["公交客运", "门诊", "信用评价", "企业名录"]
     packages: list[str] = []
     for _step in range(40):
-        operation = rng.choice(["create", "create", "update", "privacy", "delete", "draft"])
+        operation = rng.choice(["create", "create", "update", "privacy", "delete", "draft", "resource"])
         if operation == "create" or not packages:
-            kind = rng.choice([factories.dataset, factories.dataservice])
+            kind = rng.choice([factories.dataset, factories.dataset_with_data, factories.dataservice])
             created = kind(
                 rng.choice(departments),
                 domain=rng.choice(domains),
@@ -210,6 +240,15 @@ def test_incremental_and_rebuilt_counters_agree_and_equal_search_facets():
             call_action("package_patch", context, id=target, private=rng.random() < 0.5)
         elif operation == "draft":
             call_action("package_patch", context, id=target, state=rng.choice(["draft", "active"]))
+        elif operation == "resource":
+            shown = call_action("package_show", context, id=target)
+            if shown["type"] != "dataset":
+                continue
+            resources = shown["resources"]
+            if resources and rng.random() < 0.5:
+                call_action("resource_delete", context, id=rng.choice(resources)["id"])
+            else:
+                call_action("resource_create", context, package_id=target, **factories.link_resource())
         else:
             call_action("package_delete", context, id=target)
             packages.remove(target)
@@ -232,6 +271,7 @@ def test_incremental_and_rebuilt_counters_agree_and_equal_search_facets():
         for metric, dataset_type in (("datasets", "dataset"), ("apis", "dataservice")):
             organizations = _facets("organization", include_private, dataset_type)
             assert site[metric] == sum(organizations.values())
+        assert site["without_data"] == sum(_facets("organization", include_private, "dataset", serving=False).values())
         names = {row["key"] for row in counter_reads.breakdown(audience, counters.SITE, "", "department")}
         expected = set(_facets("organization", include_private, "dataset")) | set(_facets("organization", include_private, "dataservice"))
         assert {model.Group.get(name).name for name in names} == expected
@@ -248,6 +288,7 @@ def test_showcases_are_counted_apart_and_never_as_datasets():
 
     site = figures()
     assert site["showcases"] == 1
+    assert site["without_data"] == 0
     assert (site["datasets"], site["apis"], site["departments"], site["catalogue_classes"], site["records"]) == (0, 0, 0, 0, 0)
     assert figures(scope=counters.DEPARTMENT, key=department["id"])["showcases"] == 1
     assert counter_reads.breakdown(counters.PUBLIC, counters.SITE, "", "domain") == []

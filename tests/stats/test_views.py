@@ -26,9 +26,11 @@ def figure(html: str, name: str) -> str:
 @pytest.fixture
 def catalogue() -> dict:
     transport = factories.department(title="交通运输局")
-    factories.dataset(transport["id"], catalogue_class="公交客运", record_count=243_000_000)
+    factories.dataset_with_data(transport["id"], catalogue_class="公交客运", record_count=243_000_000)
     factories.dataservice(transport["id"], catalogue_class="实时公交", record_count=0)
-    factories.dataset(transport["id"], private=True)
+    factories.dataset_with_data(transport["id"], private=True)
+    # Published without data: counted in none of the figures, only said apart.
+    factories.dataset(transport["id"], catalogue_class="出租客运", record_count=5000)
     return {"transport": transport}
 
 
@@ -44,6 +46,28 @@ def test_home_page_shows_the_headline_figures_and_the_domain_grid(app, catalogue
     grid = re.search(r'href="/dataset/\?domain=transport".*?<strong class="govdata-domain-count">(\d+)</strong>', html, re.DOTALL)
     assert grid and grid.group(1) == "2"
     assert html.count('class="govdata-domain"') == 14
+    assert "只统计已挂载数据的目录" in html
+    assert "尚未挂载数据的已发布目录：1 个" in html
+
+
+def test_the_figures_say_they_count_only_entries_that_serve_data_in_english(app, catalogue):
+    html = app.get("/en/stats", status=200).get_data(as_text=True)
+    assert figure(html, "datasets") == "1"
+    assert "Only entries that serve data are counted" in html
+    assert "Published entries without data yet: 1" in html
+
+
+def test_staff_are_linked_to_the_report_of_entries_without_data(app, catalogue):
+    report = "/directory/reports#without-data"
+    assert report not in app.get("/", status=200).get_data(as_text=True)
+    outsider = factories.user()
+    assert report not in app.get("/", headers={"Authorization": outsider["token"]}, status=200).get_data(as_text=True)
+
+    sysadmin = factories.sysadmin()
+    assert f'href="{report}"' in app.get("/", headers={"Authorization": sysadmin["token"]}, status=200).get_data(as_text=True)
+    editor = factories.member(catalogue["transport"]["id"])
+    page = app.get(f"/stats/department/{catalogue['transport']['name']}", headers={"Authorization": editor["token"]}, status=200)
+    assert f'href="/directory/reports?department={catalogue["transport"]["id"]}#without-data"' in page.get_data(as_text=True)
 
 
 def test_statistics_page_has_charts_and_tables(app, catalogue):
@@ -68,8 +92,8 @@ def test_domain_and_department_statistics_pages(app, catalogue):
 
 def test_department_page_shows_its_own_figures(app, catalogue):
     other = factories.department()
-    factories.dataset(other["id"])
-    factories.dataset(other["id"])
+    factories.dataset_with_data(other["id"])
+    factories.dataset_with_data(other["id"])
     html = app.get(f"/organization/{other['name']}", status=200).get_data(as_text=True)
     assert figure(html, "datasets") == "2"
     assert figure(html, "apis") == "0"
@@ -86,15 +110,16 @@ def test_monitor_is_for_staff_sortable_and_exports_to_excel(app, catalogue):
     assert order == [catalogue["transport"]["name"], quiet["name"]]
     assert 'aria-sort="descending"' in html
     assert "/monitor?sort=datasets&amp;order=asc" in html
+    assert f'href="/directory/reports?department={catalogue["transport"]["id"]}#without-data"' in html
     app.get("/monitor?sort=colour", headers=headers, status=400)
 
     response = app.get("/monitor/export.xlsx?sort=title", headers=headers, status=200)
     assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("提供单位", "部门代码", "数据集", "API 接口")
+    assert rows[0][:6] == ("提供单位", "部门代码", "数据集", "API 接口", "已发布未挂载数据", "未公开")
     by_title = {row[0]: row for row in rows[1:]}
-    assert by_title["交通运输局"][2:5] == (1, 1, 1)
+    assert by_title["交通运输局"][2:6] == (1, 1, 1, 1)
     assert by_title["安静局"][2] == 0
 
 

@@ -66,6 +66,7 @@ def govdata_main_nav() -> list[tuple[str, str, list[str]]]:
         ("showcase.search", tk._("Showcases"), ["showcase", "govdata_showcase"]),
         ("govdata_contest.contest_list", tk._("Contests"), ["govdata_contest"]),
         ("govdata_stats.index", tk._("Statistics"), ["govdata_stats"]),
+        ("govdata_demands.index", tk._("Data demands"), ["govdata_demands"]),
     ]
     if tk.current_user.is_authenticated:
         is_reviewer = tk.h.get("govdata_access_is_reviewer")

@@ -1,7 +1,7 @@
 """Every ``ckanext.govdata.*`` option, read once, typed and validated.
 
-Defaults and descriptions live in the five ``config_declaration.yaml`` files (the package's, and
-access', showcase's, stats' and curation's); this module reads them as defaults too, so an option keeps its
+Defaults and descriptions live in the ``config_declaration.yaml`` files (the package's, and
+access', showcase's, stats', curation's, demands' and feedback's); this module reads them as defaults too, so an option keeps its
 declared default even when the plugin declaring it is not loaded. ``validate`` runs at start-up
 (the govdata plugin's ``configure``) and raises ``CkanConfigurationException`` naming the option.
 
@@ -23,7 +23,8 @@ from ckan.exceptions import CkanConfigurationException
 PREFIX = "ckanext.govdata."
 PACKAGE_DIR = pathlib.Path(__file__).parent
 DECLARATION_FILES = tuple(
-    PACKAGE_DIR / part / "config_declaration.yaml" for part in (".", "access", "showcase", "stats", "curation")
+    PACKAGE_DIR / part / "config_declaration.yaml"
+    for part in (".", "access", "showcase", "stats", "curation", "demands", "feedback")
 )
 
 
@@ -62,6 +63,28 @@ class StatsSettings:
 class CurationSettings:
     import_max_bytes: int
     import_max_rows: int
+    import_background_rows: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DemandsSettings:
+    confirm_limit_days: int
+    provide_limit_days: int
+    remind_days_before: int
+    submit_limit_per_user: int
+    submit_limit_per_address: int
+    submit_limit_window: int
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedbackSettings:
+    correction_limit_days: int
+    rectification_limit_days: int
+    attachment_max_size: int
+    attachment_types: tuple[str, ...]
+    report_limit_per_user: int
+    report_limit_per_address: int
+    report_limit_window: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +98,8 @@ class Settings:
     showcase: ShowcaseSettings
     stats: StatsSettings
     curation: CurationSettings
+    demands: DemandsSettings
+    feedback: FeedbackSettings
 
 
 def _text(option: str, raw: Any) -> str:
@@ -144,10 +169,26 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "stats.recent_days": POSITIVE,
     "curation.import_max_bytes": POSITIVE,
     "curation.import_max_rows": POSITIVE,
+    "curation.import_background_rows": POSITIVE,
+    "demands.confirm_limit_days": POSITIVE,
+    "demands.provide_limit_days": POSITIVE,
+    "demands.remind_days_before": ANY,
+    "demands.submit_limit_per_user": POSITIVE,
+    "demands.submit_limit_per_address": POSITIVE,
+    "demands.submit_limit_window": POSITIVE,
+    "feedback.correction_limit_days": POSITIVE,
+    "feedback.rectification_limit_days": POSITIVE,
+    "feedback.attachment_max_size": POSITIVE,
+    "feedback.attachment_types": _words,
+    "feedback.report_limit_per_user": POSITIVE,
+    "feedback.report_limit_per_address": POSITIVE,
+    "feedback.report_limit_window": POSITIVE,
 }
 OPTIONS = tuple(PREFIX + name for name in PARSERS)
 GROUPS: dict[str, type] = {
     "access": AccessSettings, "showcase": ShowcaseSettings, "stats": StatsSettings, "curation": CurationSettings,
+    "demands": DemandsSettings,
+    "feedback": FeedbackSettings,
 }
 
 
@@ -165,7 +206,10 @@ def declared_defaults() -> dict[str, Any]:
 
 def _raw(config: Mapping[str, Any]) -> tuple[Any, ...]:
     defaults = declared_defaults()
-    values = (config.get(option) for option in OPTIONS)
+    # CKAN's config keeps its values in a plain dict: read straight from it, since this runs for
+    # every vocabulary check of a validation (CKANConfig.get also scans every declared option).
+    store = getattr(config, "store", config)
+    values = [store.get(option) for option in OPTIONS]
     return tuple(defaults[option] if value is None else value for option, value in zip(OPTIONS, values, strict=True))
 
 

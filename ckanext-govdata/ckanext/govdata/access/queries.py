@@ -5,7 +5,6 @@ import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
 
 from ckanext.govdata import calendar
@@ -60,20 +59,30 @@ def scoped(viewer: Viewer, scope: str) -> Any:
 
 
 def decision_times() -> dict[str, dict[str, Any]]:
-    """Requests received and decided per department, and the mean days to a decision."""
-    decided = AccessRequest.decided_at.is_not(None) & AccessRequest.submitted_at.is_not(None)
-    days = sa.extract("epoch", AccessRequest.decided_at - AccessRequest.submitted_at) / 86400.0
-    query = model.Session.query(
-        AccessRequest.organization_id,
-        sa.func.count(),
-        sa.func.count().filter(decided),
-        sa.func.avg(days).filter(decided),
-    ).group_by(AccessRequest.organization_id)
+    """Per department: requests received and decided, the mean working days from submission to
+    decision, and the on-time rate (decided by the due date, over those decided and those still
+    pending past it)."""
+    today = calendar.today()
+    rows = model.Session.query(
+        AccessRequest.organization_id, AccessRequest.state, AccessRequest.submitted_at,
+        AccessRequest.decided_at, AccessRequest.due_date,
+    ).filter(AccessRequest.state != DRAFT)
+    tallies: dict[str, dict[str, Any]] = {}
+    for organization_id, state, submitted_at, decided_at, due_date in rows:
+        tally = tallies.setdefault(organization_id, {"requests": 0, "days": [], "on_time": 0, "overdue": 0})
+        tally["requests"] += 1
+        if decided_at is not None and submitted_at is not None:
+            decided_on = calendar.local_date(decided_at)
+            tally["days"].append(calendar.workdays_between(calendar.local_date(submitted_at), decided_on))
+            tally["on_time"] += due_date is None or decided_on <= due_date
+        elif state in PENDING_STATES and due_date is not None and today > due_date:
+            tally["overdue"] += 1
     return {
         organization_id: {
-            "requests": int(total),
-            "requests_decided": int(decided_count),
-            "days_to_decision": round(float(mean), 1) if mean is not None else None,
+            "requests": tally["requests"],
+            "requests_decided": len(tally["days"]),
+            "days_to_decision": calendar.mean_days(tally["days"]),
+            "requests_on_time_rate": calendar.on_time_rate(tally["on_time"], len(tally["days"]) + tally["overdue"]),
         }
-        for organization_id, total, decided_count, mean in query
+        for organization_id, tally in tallies.items()
     }

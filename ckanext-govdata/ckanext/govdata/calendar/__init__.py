@@ -15,6 +15,7 @@ from ckanext.govdata.calendar.schedule import (
     save_schedule,
     schedule_format,
 )
+from ckanext.govdata.calendar.timeliness import mean_days, on_time_rate
 from ckanext.govdata.calendar.workdays import (
     add_workdays,
     is_workday,
@@ -35,7 +36,9 @@ __all__ = [
     "local_date",
     "local_minute",
     "local_zone",
+    "mean_days",
     "missing_schedule_years",
+    "on_time_rate",
     "overridden_years",
     "package_knows",
     "parse_schedule",

@@ -20,6 +20,7 @@ from typing import Any
 
 from ckan import model
 
+from ckanext.govdata import catalogue
 from ckanext.govdata.curation import review
 
 TITLE_SIMILARITY = 0.8
@@ -155,5 +156,5 @@ def without_data(department_ids: Iterable[str] | None = None) -> list[dict[str, 
         {"id": package.id, "name": package.name, "title": package.title, "type": package.type,
          "owner_org": package.owner_org}
         for package in query.order_by(model.Package.owner_org, model.Package.title)
-        if not review.has_data(package)
+        if not catalogue.has_data(package)
     ]

@@ -3,38 +3,38 @@
 1. ``reading`` and ``checking`` turn the file into entries and cell problems.
 2. Each entry is planned against the catalogue (keyed by resource code: an entry already there
    is updated, never duplicated; one that would not change is left alone), checked by the
-   dataset or API schema and by the importing user's permissions, without writing.
-3. Only then are entries written, through ``package_create`` / ``package_update`` as the user,
-   all in one transaction (the commit deferred), and indexed in one bulk update afterwards: a
-   file with a problem writes nothing, unless the caller asked for its valid rows to be written
-   (``partial``), when the rows with problems are left out and handed back.
+   importing user's permissions and validated by the dataset or API schema, without writing.
+3. Only then are the validated entries written, as ``package_create`` / ``package_update`` would
+   write them but without validating them again (``writing``), all in one transaction, and
+   indexed in one bulk update afterwards: a file with a problem writes nothing, unless the caller
+   asked for its valid rows to be written (``partial``), when the rows with problems are left out
+   and handed back.
 """
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 from ckan.lib import plugins as lib_plugins
-from ckan.lib import search
 
 from ckanext.govdata import action_steps
-from ckanext.govdata.curation import checking, checks, layout, reading
+from ckanext.govdata.curation import checking, checks, layout, reading, writing
 from ckanext.govdata.curation.checking import Checked, Entry, Problem
 from ckanext.govdata.curation.layout import Column, Lookups
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.search import bulk
 from ckanext.govdata.validators import rules
-
-log = logging.getLogger(__name__)
 
 # (stage, done, total): "check" per entry planned, "write" per entry written.
 Progress = Callable[[str, int, int], None]
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+CREATE, UPDATE, UNCHANGED = writing.CREATE, writing.UPDATE, "unchanged"
+# Fields of an existing entry that an import never changes: left out of its update, so that
+# package_dict_save keeps them as they are.
+KEPT_ON_UPDATE = ("resources", "groups", "relationships_as_subject", "relationships_as_object")
 
 
 @dataclasses.dataclass
@@ -43,6 +43,8 @@ class Planned:
     operation: str
     data: dict[str, Any]
     original: dict[str, Any] | None = None
+    # ``data`` after the schema: what is written.
+    validated: dict[str, Any] | None = None
 
 
 @dataclasses.dataclass
@@ -78,7 +80,8 @@ def run(
     lookups = Lookups.load()
     checked = checking.check(book, lookups)
     report = Report(rows=len(checked.entries), problems=list(checked.problems))
-    plans = _plan(checked, user, lookups, report, progress)
+    importer = _importer(user)
+    plans = _plan(checked, importer, lookups, report, progress)
     if not confirm_duplicates:
         report.problems.extend(_duplicates(plans, checked, lookups))
     refused_rows = _rows_with_problems(checked, report.problems)
@@ -87,7 +90,7 @@ def run(
         return report, checked
     writable = [plan for plan in plans if plan.entry.row not in refused_rows]
     report.skipped = [entry.identifier for entry in checked.entries if entry.row in refused_rows]
-    _write(writable, user, report, progress)
+    _write(writable, importer, report, progress)
     return report, checked
 
 
@@ -152,21 +155,32 @@ def slug(identifier: str) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", identifier.lower()).strip("-_")[:100]
 
 
-def _context(user: str, **extra: Any) -> dict[str, Any]:
-    return {"model": model, "session": model.Session, "user": user, **extra}
+def _importer(user: str) -> dict[str, Any]:
+    """The importing user's context. Their object is looked up once: validators and auth
+    functions read it from here rather than query it again for each entry."""
+    account = model.User.get(user) if user else None
+    context = {"model": model, "session": model.Session, "user": user}
+    if account is not None and account.state == "active":
+        context["auth_user_obj"] = account
+    return context
+
+
+def _context(importer: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {**importer, **extra}
 
 
 def _plan(
-    checked: Checked, user: str, lookups: Lookups, report: Report, progress: Progress | None
+    checked: Checked, importer: dict[str, Any], lookups: Lookups, report: Report, progress: Progress | None
 ) -> list[Planned]:
     existing = _existing([entry.identifier for entry in checked.entries])
     # A cell that could not be read is reported once: not again as, say, a missing value.
     reported = {(found.sheet, found.row, found.column) for found in report.problems}
     plans = []
     total = len(checked.entries)
+    allowed: dict[tuple[str, str], bool] = {}
     for done, entry in enumerate(checked.entries, start=1):
         try:
-            plan = _plan_entry(entry, existing.get(entry.identifier), checked, user, lookups)
+            plan = _plan_entry(entry, existing.get(entry.identifier), checked, importer, lookups, allowed)
         except _Refused as refused:
             report.problems.extend(
                 found for found in refused.problems if (found.sheet, found.row, found.column) not in reported
@@ -185,7 +199,8 @@ class _Refused(Exception):
 
 
 def _plan_entry(
-    entry: Entry, package_id: str | None, checked: Checked, user: str, lookups: Lookups
+    entry: Entry, package_id: str | None, checked: Checked, importer: dict[str, Any], lookups: Lookups,
+    allowed: dict[tuple[str, str], bool],
 ) -> Planned:
     current = layout.layout()
     if package_id is None:
@@ -196,7 +211,7 @@ def _plan_entry(
             data[layout.ITEMS_FIELD] = [item.values for item in entry.items]
         plan = Planned(entry, CREATE, data)
     else:
-        original = tk.get_action("package_show")(_context(user, ignore_auth=True), {"id": package_id})
+        original = tk.get_action("package_show")(_context(importer, ignore_auth=True), {"id": package_id})
         if entry.values.get(layout.TYPE_FIELD) not in (None, original["type"]):
             column = current.entry_column(layout.TYPE_FIELD)
             raise _Refused([checking.problem(
@@ -207,7 +222,7 @@ def _plan_entry(
         operation = UPDATE if _differs(original, data, checked, lookups) else UNCHANGED
         plan = Planned(entry, operation, data, original)
     if plan.operation != UNCHANGED:
-        _validate(plan, checked, user)
+        _validate(plan, checked, importer, allowed)
     return plan
 
 
@@ -253,28 +268,51 @@ def _differs(original: dict[str, Any], data: dict[str, Any], checked: Checked, l
     return False
 
 
-def _validate(plan: Planned, checked: Checked, user: str) -> None:
-    """The schema's and the permissions' verdict on a planned entry, as problems of its cells."""
+def _validate(plan: Planned, checked: Checked, importer: dict[str, Any], allowed: dict[tuple[str, str], bool]) -> None:
+    """The permissions' and the schema's verdict on a planned entry: its validated data, or its
+    problems as problems of its cells (``_Refused``)."""
     action = "package_create" if plan.operation == CREATE else "package_update"
-    context = _context(user)
+    context = _context(importer)
     package_type = plan.data.get(layout.TYPE_FIELD) or layout.DATASET_TYPE
-    try:
-        tk.check_access(action, context, {**plan.data, "id": plan.original["id"]} if plan.original else plan.data)
-    except tk.NotAuthorized:
+    data = dict(plan.data)
+    if plan.original:
+        data["id"] = plan.original["id"]
+        for field in KEPT_ON_UPDATE:
+            data.pop(field, None)
+    if not _allowed(action, context, data, allowed):
         column = layout.layout().entry_column("owner_org")
         raise _Refused([checking.problem(
             checked.entries_sheet, plan.entry.row, column, plan.entry.cells.get(column.header),
             "You may not add or change entries of this department",
-        )]) from None
+        )])
     package_plugin = lib_plugins.lookup_package_plugin(package_type)
     if plan.original:
         context["package"] = model.Package.get(plan.original["id"])
         schema = package_plugin.update_package_schema()
     else:
         schema = package_plugin.create_package_schema()
-    _data, errors = lib_plugins.plugin_validate(package_plugin, context, dict(plan.data), schema, action)
+    validated, errors = lib_plugins.plugin_validate(package_plugin, context, data, schema, action)
     if errors:
         raise _Refused(_problems(errors, plan.entry, checked))
+    if plan.original:
+        validated["id"] = plan.original["id"]
+    plan.validated = validated
+
+
+def _allowed(action: str, context: dict[str, Any], data: dict[str, Any], allowed: dict[tuple[str, str], bool]) -> bool:
+    """``check_access`` of the action; a new entry's verdict depends on its department and type
+    only, so it is asked once per department and type."""
+    key = (str(data.get("owner_org")), str(data.get(layout.TYPE_FIELD)))
+    if action == "package_create" and key in allowed:
+        return allowed[key]
+    try:
+        tk.check_access(action, dict(context), data)
+        verdict = True
+    except tk.NotAuthorized:
+        verdict = False
+    if action == "package_create":
+        allowed[key] = verdict
+    return verdict
 
 
 def _problems(errors: dict[str, Any], entry: Entry, checked: Checked) -> list[Problem]:
@@ -300,35 +338,27 @@ def _problems(errors: dict[str, Any], entry: Entry, checked: Checked) -> list[Pr
     return found
 
 
-def _write(plans: list[Planned], user: str, report: Report, progress: Progress | None) -> None:
-    """Write the planned entries in one transaction, then index them in one update."""
+def _write(plans: list[Planned], importer: dict[str, Any], report: Report, progress: Progress | None) -> None:
+    """Write the validated entries in one transaction, then index them in one update."""
     changed = [plan for plan in plans if plan.operation != UNCHANGED]
     report.unchanged = [plan.entry.identifier for plan in plans if plan.operation == UNCHANGED]
-    written: list[str] = []
     batch: set[str] = set()
+    # The counters follow once for the whole batch (action_steps.BATCH).
+    writer = writing.Writer(_context(importer, defer_commit=True, **{action_steps.BATCH: batch}))
     try:
         for done, plan in enumerate(changed, start=1):
-            # The commit is deferred to the end; return_id_only spares the package_show of each;
-            # the counters follow once for the whole batch.
-            context = _context(user, defer_commit=True, return_id_only=True, **{action_steps.BATCH: batch})
-            if plan.operation == CREATE:
-                written.append(tk.get_action("package_create")(context, dict(plan.data)))
-                report.created.append(plan.entry.identifier)
-            else:
-                assert plan.original is not None
-                context["original_package"] = plan.original
-                # CKAN records the "changed package" activity for the datasets it lists here.
-                context["changed_entities"] = {"packages": {plan.original["id"]}}
-                written.append(tk.get_action("package_update")(context, dict(plan.data, id=plan.original["id"])))
-                report.updated.append(plan.entry.identifier)
+            assert plan.validated is not None
+            writer.save(plan.operation, plan.validated)
+            (report.created if plan.operation == CREATE else report.updated).append(plan.entry.identifier)
             if progress:
                 progress("write", done, len(changed))
+        writer.finish()
         if batch:
             tk.get_action("govdata_stats_refresh")(
-                _context(user, ignore_auth=True, defer_commit=True), {"package_ids": sorted(batch)}
+                _context(importer, ignore_auth=True, defer_commit=True), {"package_ids": sorted(batch)}
             )
         model.Session.commit()
-    except (tk.ValidationError, tk.NotAuthorized) as error:
+    except (tk.ValidationError, tk.NotAuthorized, sa.exc.IntegrityError) as error:
         # Checked a moment ago: another user changed the catalogue in between.
         model.Session.rollback()
         report.created, report.updated = [], []
@@ -338,7 +368,4 @@ def _write(plans: list[Planned], user: str, report: Report, progress: Progress |
         ))
         return
     report.written = True
-    failures = bulk.index(written) if written else {}
-    search.commit()
-    for package_id, failure in failures.items():
-        log.error("catalogue import: dataset %s was written but not indexed: %s", package_id, failure)
+    writer.index()

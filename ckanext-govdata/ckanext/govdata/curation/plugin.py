@@ -22,6 +22,7 @@ class GovdataCurationPlugin(p.SingletonPlugin):
     # IConfigurer
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "govdata_curation")
 
     # IBlueprint
     def get_blueprint(self) -> list[Any]:

@@ -79,6 +79,12 @@ def read(filename: str, data: bytes) -> Workbook:
     return book
 
 
+def entry_rows(book: Workbook) -> int:
+    """How many entries a file holds: the rows of its entries sheet, else of its items sheet."""
+    sheet = book.entries or book.items
+    return len(sheet.rows) if sheet is not None else 0
+
+
 def normal_header(text: Any) -> str:
     """A header as it is matched: without marks of required columns, spaces or case."""
     return str(text or "").replace("*", "").replace("（必填）", "").replace("(必填)", "").strip().casefold()

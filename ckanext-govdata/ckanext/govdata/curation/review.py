@@ -93,10 +93,3 @@ def state_on_save(context: dict[str, Any], private_given: Any) -> str:
         return PUBLISHED
     return stored if stored not in (None, PUBLISHED) else DRAFT
 
-
-def has_data(package: model.Package) -> bool:
-    """Whether an entry serves data (数据目录100%挂载): an API interface is a data service
-    itself; a dataset needs an active resource."""
-    if package.type == "dataservice":
-        return True
-    return any(resource.state == "active" for resource in package.resources_all)

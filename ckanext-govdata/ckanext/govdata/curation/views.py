@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint, request, send_file
+from flask import Blueprint, jsonify, request, send_file
 
 from ckanext.govdata import vocabularies
 from ckanext.govdata.curation import exporting
@@ -66,11 +66,45 @@ def directory() -> Any:
     try:
         report = tk.get_action("govdata_catalogue_import")(_context(), {
             "upload": upload, "partial": partial, "confirm_duplicates": request.form.get("confirm_duplicates") == "true",
+            "background": True,
         })
     except tk.ValidationError as error:
         _flash(error)
         return _page(partial=partial)
+    if "job" in report:
+        return tk.redirect_to("govdata_curation.import_status", job=report["job"])
     return _page(report, partial)
+
+
+def _job_status(job: str) -> Any:
+    """A background import's status; otherwise the response to give instead."""
+    if not tk.current_user.is_authenticated:
+        return None, tk.redirect_to("user.login", came_from=request.path)
+    try:
+        return tk.get_action("govdata_catalogue_import_status")(_context(), {"job": job}), None
+    except tk.NotAuthorized as refused:
+        return None, tk.abort(403, str(refused))
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return None, tk.abort(404, tk._("This import is unknown or no longer kept: import the file again"))
+
+
+@curation.route("/directory/import/<job>")
+def import_status(job: str) -> Any:
+    """A background import: its progress while it runs (the page reloads itself), its report
+    when it ends."""
+    status, refused = _job_status(job)
+    if refused is not None:
+        return refused
+    return tk.render("curation/import_status.html", {"job": status, "report": status["report"]})
+
+
+@curation.route("/directory/import/<job>/status")
+def import_status_json(job: str) -> Any:
+    """What the status page polls: state, phase, done and total."""
+    status, refused = _job_status(job)
+    if refused is not None:
+        return refused
+    return jsonify({key: status[key] for key in ("id", "state", "phase", "done", "total", "error")})
 
 
 @curation.route("/directory/template.xlsx")

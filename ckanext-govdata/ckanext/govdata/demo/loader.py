@@ -49,6 +49,14 @@ def load(seed: int = catalogue.DEFAULT_SEED) -> None:
         from ckanext.govdata.demo import showcases
 
         showcases.load(_context(), seed=seed)
+    if p.plugin_loaded("govdata_demands"):
+        from ckanext.govdata.demo import demands
+
+        demands.load(_context())
+    if p.plugin_loaded("govdata_feedback"):
+        from ckanext.govdata.demo import feedback
+
+        feedback.load(_context(), seed=seed)
     _build_suggestions()
     figures = demo.figures()
     click.secho(

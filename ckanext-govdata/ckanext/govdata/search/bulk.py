@@ -37,10 +37,47 @@ Documents = list[dict[str, Any]]
 Failures = dict[str, str]
 
 
+# A dataset as package_show's two schemas show it, as CKAN's indexer takes it: the default
+# schema's dict, holding the custom schema's (what package_show returns) under CUSTOM.
+Shown = tuple[model.Package, dict[str, Any]]
+CUSTOM = "with_custom_schema"
+
+
 def index(package_ids: Sequence[str]) -> Failures:
     """Sends the documents of ``package_ids`` to Solr in one update, without committing; returns
     the datasets that could not be indexed, each with its error."""
     documents, deleted, failures = build(package_ids)
+    failures.update(_send(documents, deleted))
+    return failures
+
+
+def shown(package_ids: Sequence[str]) -> Iterator[Shown]:
+    """Each dataset of ``package_ids`` as ``package_show`` shows it (``[CUSTOM]``), dictized for
+    the batch at once; a hook that fails raises."""
+    schemas = _Schemas()
+    for package, dictized in _dictized(package_ids):
+        yield package, _shown(package, dictized, schemas)
+
+
+def index_shown(datasets: Iterable[dict[str, Any]]) -> Failures:
+    """``index`` for datasets already shown (the dicts of ``shown``), once the transaction that
+    wrote them is committed: their documents go to Solr in one update, without committing."""
+    documents: Documents = []
+    deleted: list[str] = []
+    failures: Failures = {}
+    with _collected(documents, deleted):
+        for dataset in datasets:
+            try:
+                search_index.PackageSearchIndex().index_package(dataset, defer_commit=True)
+            except Exception as error:
+                failures[dataset["id"]] = _describe(error)
+                model.Session.rollback()
+    failures.update(_send(documents, deleted))
+    return failures
+
+
+def _send(documents: Documents, deleted: list[str]) -> Failures:
+    failures: Failures = {}
     connection = search.make_connection()
     for query in deleted:
         connection.delete(q=query, commit=False)
@@ -68,8 +105,8 @@ def build(package_ids: Sequence[str]) -> tuple[Documents, list[str], Failures]:
     with _collected(documents, deleted):
         for package, dictized in _dictized(package_ids):
             try:
-                shown = _shown(package, dictized, schemas)
-                search_index.PackageSearchIndex().index_package(shown, defer_commit=True)
+                dataset = _shown(package, dictized, schemas)
+                search_index.PackageSearchIndex().index_package(dataset, defer_commit=True)
             except Exception as error:
                 failures[package.id] = _describe(error)
                 # A hook's failed query would fail the rest of the batch too.

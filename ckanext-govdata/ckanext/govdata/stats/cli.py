@@ -23,7 +23,7 @@ def rebuild() -> None:
         f"Counters rebuilt from {len(package_ids)} packages. Public: {figures['departments']} departments, "
         f"{figures['domains']} domains, {figures['catalogue_classes']} catalogue classes, {figures['datasets']} datasets, "
         f"{figures['apis']} APIs, {figures['data_items']:,} data items, {figures['records']:,} records, "
-        f"{figures['showcases']} showcases.",
+        f"{figures['showcases']} showcases; {figures['without_data']} published entries without data, not counted.",
         fg="green",
     )
     model.Session.remove()

@@ -66,7 +66,7 @@ def breakdowns(audience: str, scope: str, scope_key: str, limit: int | None = No
     ).mappings()
     result: dict[str, list[dict[str, Any]]] = {dimension: [] for dimension in BREAKDOWNS}
     for row in rows:
-        result[row["dimension"]].append({"key": row["key"], **{metric: int(row[metric]) for metric in METRICS if metric != "showcases"}})
+        result[row["dimension"]].append({"key": row["key"], **{metric: int(row[metric]) for metric in METRICS if metric not in ("showcases", "without_data")}})
     result["month"].sort(key=lambda row: row["key"])
     return result
 
@@ -106,25 +106,31 @@ def stale_packages(today: dt.date, department_ids: list[str] | None = None) -> l
 
 
 def freshness_by_department(audience: str, today: dt.date) -> dict[str, dict[str, int]]:
-    """Per department: datasets, APIs, and how many of them are stale.
+    """Per department: datasets and APIs serving data, entries without data, and how many of
+    all of them are stale (as ``stale_packages`` lists them) or on time.
 
     A package is stale when its last update is older than its update frequency allows
     (``max_age_days`` of the ``update_frequencies`` vocabulary); irregular ones never are.
     """
     table = PackageSnapshot.__table__
     counted = table.c.public if audience == PUBLIC else table.c.staff
+    serving = table.c.serves_data.is_(True)
     stale = _stale(today)
     query = (
         sa.select(
             table.c.owner_org,
-            sa.func.count().filter(table.c.type == DATASET_TYPE).label("datasets"),
-            sa.func.count().filter(table.c.type == API_TYPE).label("apis"),
+            sa.func.count().filter(serving, table.c.type == DATASET_TYPE).label("datasets"),
+            sa.func.count().filter(serving, table.c.type == API_TYPE).label("apis"),
             sa.func.count().filter(stale).label("stale"),
+            sa.func.count().filter(sa.not_(serving)).label("without_data"),
         )
         .where(counted.is_(True), table.c.type.in_((DATASET_TYPE, API_TYPE)), table.c.owner_org.is_not(None))
         .group_by(table.c.owner_org)
     )
     return {
-        row.owner_org: {"datasets": row.datasets, "apis": row.apis, "stale": row.stale, "on_time": row.datasets + row.apis - row.stale}
+        row.owner_org: {
+            "datasets": row.datasets, "apis": row.apis, "stale": row.stale,
+            "on_time": row.datasets + row.apis + row.without_data - row.stale, "without_data": row.without_data,
+        }
         for row in model.Session.execute(query)
     }

@@ -9,7 +9,9 @@ costs a few indexed rows whatever the size of the catalogue. ``rebuild`` recompu
 from the packages themselves.
 
 Contributions go to two audiences: ``public`` (active, public packages, that anonymous visitors
-can list) and ``staff`` (active and draft packages, public or private). Showcases are counted
+can list) and ``staff`` (active and draft packages, public or private). Only entries that serve
+data (``catalogue.serves_data``: an API interface, or a dataset with a resource) add to the
+figures; the others add only to ``without_data``, in their scope's totals. Showcases are counted
 on their own and never as datasets.
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ import sqlalchemy as sa
 from ckan import model
 from sqlalchemy.dialects.postgresql import insert
 
-from ckanext.govdata import settings
+from ckanext.govdata import catalogue, settings
 from ckanext.govdata.search import as_list
 from ckanext.govdata.stats.model import Counter, DatastoreTable, KeyCount, PackageSnapshot
 
@@ -47,7 +49,8 @@ SCOPES = (SITE, DOMAIN, DEPARTMENT)
 TOTAL = "total"
 # Fields the figures are broken down by; ``month`` is the month a package was issued.
 BREAKDOWNS = ("domain", "department", "catalogue_class", "resource_library", "open_condition", "format", "month")
-METRICS = ("packages", "datasets", "apis", "showcases", "data_items", "records", "declared_records")
+# ``without_data``: entries that serve no data, counted in nothing else (totals only).
+METRICS = ("packages", "datasets", "apis", "showcases", "data_items", "records", "declared_records", "without_data")
 
 CellKey = tuple[str, str, str, str, str]  # audience, scope, scope_key, dimension, key
 BATCH_SIZE = 500
@@ -71,6 +74,7 @@ class Snapshot:
     records_measured: bool
     update_frequency: str | None
     last_updated: dt.date | None
+    serves_data: bool
 
     def as_row(self) -> dict[str, Any]:
         row = dataclasses.asdict(self)
@@ -98,6 +102,8 @@ class Snapshot:
     def metrics(self) -> dict[str, int]:
         if self.type == SHOWCASE_TYPE:
             return {"showcases": 1}
+        if not self.serves_data:
+            return {"without_data": 1}
         return {
             "packages": 1,
             "datasets": int(self.type == DATASET_TYPE),
@@ -113,8 +119,10 @@ class Snapshot:
         scopes = [(SITE, ""), (DEPARTMENT, self.owner_org)]
         if self.type != SHOWCASE_TYPE:
             scopes.append((DOMAIN, self.domain))
-        # Showcases only add to totals: they have no place in the catalogue's breakdowns.
-        keys = [(TOTAL, "")] + (self.breakdown_keys() if self.type != SHOWCASE_TYPE else [])
+        # Showcases and entries without data only add to totals: they have no place in the
+        # catalogue's breakdowns.
+        broken_down = self.type != SHOWCASE_TYPE and self.serves_data
+        keys = [(TOTAL, "")] + (self.breakdown_keys() if broken_down else [])
         metrics = self.metrics()
         return {
             (audience, scope, scope_key, dimension, key): metrics
@@ -150,7 +158,7 @@ def _lists_not_open() -> bool:
     return settings.current().list_not_open
 
 
-def _snapshot(package: Mapping[str, Any], table_rows: list[int] | None) -> Snapshot | None:
+def _snapshot(package: Mapping[str, Any], table_rows: list[int] | None, has_active_resource: bool) -> Snapshot | None:
     """What ``package`` (a row of the package table) adds to the figures, or None.
 
     ``table_rows`` are the row counts of its datastore tables, None when it has none.
@@ -179,6 +187,7 @@ def _snapshot(package: Mapping[str, Any], table_rows: list[int] | None) -> Snaps
         records_measured=table_rows is not None,
         update_frequency=extras.get("update_frequency") or None,
         last_updated=_as_date(extras.get("modified")) or _as_date(package["metadata_modified"]),
+        serves_data=catalogue.serves_data(package["type"], has_active_resource),
     )
 
 
@@ -244,9 +253,10 @@ def _current_snapshots(package_ids: list[str], recount: bool = False) -> dict[st
     model.Session.flush()
     packages = model.Session.execute(PACKAGE_COLUMNS, {"ids": package_ids}).mappings().all()
     rows = _table_rows(package_ids, recount)
+    with_resources = catalogue.packages_with_resources(package_ids)
     snapshots: dict[str, Snapshot | None] = dict.fromkeys(package_ids)
     for package in packages:
-        snapshots[package["id"]] = _snapshot(package, rows.get(package["id"]))
+        snapshots[package["id"]] = _snapshot(package, rows.get(package["id"]), package["id"] in with_resources)
     return snapshots
 
 

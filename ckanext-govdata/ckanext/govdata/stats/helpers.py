@@ -4,18 +4,29 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from babel.numbers import format_compact_decimal, format_decimal
 
 from ckanext.govdata import request_scope, vocabularies
 from ckanext.govdata.stats import counters
 
-__all__ = ["govdata_domain_grid", "govdata_stats_compact", "govdata_stats_number", "govdata_stats_statistics"]
+__all__ = [
+    "govdata_domain_grid",
+    "govdata_stats_compact",
+    "govdata_stats_number",
+    "govdata_stats_statistics",
+    "govdata_stats_without_data_report",
+]
 
 log = logging.getLogger(__name__)
 # Below this, a number is written out in full (3,272); above, compactly (2.43亿, 243 million).
 COMPACT_FROM = 10_000
 STATISTICS = "govdata_stats_statistics"
+# The curation plugin's staff report of published entries without data, read by name.
+WITHOUT_DATA_PLUGIN = "govdata_curation"
+WITHOUT_DATA_ACTION = "govdata_catalogue_without_data"
+WITHOUT_DATA_ROUTE = "govdata_curation.reports"
 
 
 def _locale() -> str:
@@ -67,3 +78,14 @@ def govdata_domain_grid(next_helper: Any) -> list[dict[str, Any]]:
         }
         for entry in vocabularies.entries("domains")
     ]
+
+
+def govdata_stats_without_data_report(department: str | None = None) -> str | None:
+    """The address of the staff report listing published entries without data (of
+    ``department`` when given), for those who may read it; None for everyone else."""
+    data = {"id": department} if department else {}
+    if not tk.current_user.is_authenticated or not p.plugin_loaded(WITHOUT_DATA_PLUGIN):
+        return None
+    if not tk.h.check_access(WITHOUT_DATA_ACTION, data):
+        return None
+    return tk.url_for(WITHOUT_DATA_ROUTE, _anchor="without-data", **({"department": department} if department else {}))

@@ -40,6 +40,8 @@ class PackageSnapshot(BaseModel):
     records_measured: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     update_frequency: Mapped[str | None] = mapped_column(sa.UnicodeText)
     last_updated: Mapped[dt.date | None] = mapped_column(sa.Date)
+    # catalogue.serves_data: an entry that serves no data adds only to ``without_data``.
+    serves_data: Mapped[bool] = mapped_column(sa.Boolean, default=True)
 
 
 class DatastoreTable(BaseModel):
@@ -73,6 +75,8 @@ class Counter(BaseModel):
     data_items: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     records: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     declared_records: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # Entries that serve no data (counted in nothing else; dimension ``total`` only).
+    without_data: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
 class KeyCount(BaseModel):

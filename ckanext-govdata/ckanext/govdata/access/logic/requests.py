@@ -199,11 +199,12 @@ def govdata_access_request_counts(context: Context, data_dict: DataDict) -> dict
 
 @tk.side_effect_free
 def govdata_access_request_decision_times(context: Context, data_dict: DataDict) -> dict[str, dict[str, Any]]:
-    """Per department: requests received, requests decided, and the mean days from submission
-    to decision (None before the first decision). Bureau staff only; the monitoring figures
-    ask it with auth ignored, having decided who may see them.
+    """Per department: requests received, requests decided, the mean working days from
+    submission to decision and the on-time rate (``calendar.on_time_rate``; both None before the
+    first decision). Bureau staff only; the monitoring figures ask it as the bureau.
 
-    :returns: ``{organization_id: {"requests", "requests_decided", "days_to_decision"}}``
+    :returns: ``{organization_id: {"requests", "requests_decided", "days_to_decision",
+        "requests_on_time_rate"}}``
     """
     tk.check_access("govdata_access_request_decision_times", context, data_dict)
     return queries.decision_times()

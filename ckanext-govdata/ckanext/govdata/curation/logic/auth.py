@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.govdata.curation import review
+from ckanext.govdata.curation import background, review
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.open_condition import Viewer
 
@@ -32,6 +32,18 @@ def govdata_catalogue_import(context: Context, data_dict: DataDict) -> AuthResul
 
 def govdata_catalogue_returned_show(context: Context, data_dict: DataDict) -> AuthResult:
     return govdata_catalogue_import(context, data_dict)
+
+
+def govdata_catalogue_import_status(context: Context, data_dict: DataDict) -> AuthResult:
+    """The user who started the import, and sysadmins; for a job that is unknown or expired,
+    whoever may import (who then learns it is not found)."""
+    viewer = Viewer.from_context(context)
+    status = background.load(str(data_dict.get("job") or ""))
+    if status is None:
+        return govdata_catalogue_import(context, data_dict)
+    if viewer.sysadmin or (viewer.user is not None and viewer.user.name == status["user"]):
+        return {"success": True}
+    return {"success": False, "msg": bilingual("Only the user who started an import may follow it")}
 
 
 def _entry(data_dict: DataDict) -> model.Package | None:

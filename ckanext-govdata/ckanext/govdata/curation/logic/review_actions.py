@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ckanext.govdata import action_steps, workflows
+from ckanext.govdata import action_steps, catalogue, workflows
 from ckanext.govdata.curation import activities, checks, review
 from ckanext.govdata.curation.logic import schema
 from ckanext.govdata.messages import bilingual
@@ -33,7 +33,7 @@ def _move(context: Context, package: model.Package, operation: workflows.Operati
     after = workflows.move(operation, before, field="review_state")
     if after is None:
         return govdata_review_show(dict(context, ignore_auth=True), {"id": package.id})
-    if after == review.PUBLISHED and not review.has_data(package):
+    if after == review.PUBLISHED and not catalogue.has_data(package):
         raise tk.ValidationError({"review_state": [bilingual(
             "An entry is published with its data: add a data file or table first (数据目录100%挂载)"
         )]})
@@ -88,7 +88,7 @@ def govdata_review_show(context: Context, data_dict: DataDict) -> dict[str, Any]
         "id": package.id,
         "name": package.name,
         "review_state": review.stored_state(package),
-        "has_data": review.has_data(package),
+        "has_data": catalogue.has_data(package),
         "allowed_operations": review.allowed_operations(package, Viewer.from_context(context)),
         "steps": activities.steps(package.id),
         "duplicates": _duplicates_of(package),

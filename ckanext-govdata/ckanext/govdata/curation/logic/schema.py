@@ -19,6 +19,8 @@ fields = Fields({
     "partial": "Write the valid rows and hand back the others",
     "token": "Returned rows",
     "confirm_duplicates": "Import likely duplicates too",
+    "background": "Import large files in the background",
+    "job": "Import job",
     "id": "Dataset or API",
     "comment": "Comment",
     "decision": "Decision",
@@ -33,7 +35,12 @@ def catalogue_import_schema() -> Schema:
         "upload": [fields.required],
         "partial": [fields.flag],
         "confirm_duplicates": [fields.flag],
+        "background": [fields.flag],
     }
+
+
+def catalogue_import_status_schema() -> Schema:
+    return {"job": [fields.required, fields.text]}
 
 
 def catalogue_returned_schema() -> Schema:

@@ -9,7 +9,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.govdata import action_steps, calendar, settings, vocabularies
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.stats import counter_reads, counters, usage
+from ckanext.govdata.stats import counter_reads, counters, feature_figures, usage
 from ckanext.govdata.stats.logic import schema
 
 __all__ = ["govdata_department_report", "govdata_overdue_list", "govdata_statistics", "govdata_stats_refresh"]
@@ -99,8 +99,12 @@ def govdata_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
     :param audience: ``public`` (default: active public datasets only) or ``staff`` (also
         private and draft ones; sysadmins, and a department's members for their department)
     :param limit: most keys listed per breakdown, largest first (default 100, at most 1000)
+    Only entries that serve data (``catalogue.serves_data``: an API interface, or a dataset
+    with a resource) are counted; ``without_data`` says how many others there are.
+
     :returns: ``figures`` (departments, domains, catalogue_classes, resource_libraries,
-        datasets, apis, data_items, records, declared_records, showcases), ``breakdowns``
+        datasets, apis, data_items, records, declared_records, showcases, and without_data:
+        the entries of the audience that serve no data and are counted in none of the others), ``breakdowns``
         (per domain, department, catalogue_class, resource_library, open_condition, format),
         ``new_datasets`` per month issued, ``usage`` (downloads and API calls, recent and all
         time) with its daily ``usage_series``, and for staff ``requests_by_state``
@@ -137,16 +141,6 @@ def govdata_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
     if audience == counters.STAFF:
         result["requests_by_state"] = _requests_by_state(scope, scope_key)
     return result
-
-
-def _request_figures() -> dict[str, dict[str, Any]]:
-    """Per department: requests received, decided, and mean days from submission to decision;
-    asked of the access plugin (nothing when it is not loaded)."""
-    try:
-        decision_times = tk.get_action("govdata_access_request_decision_times")
-    except KeyError:
-        return {}
-    return decision_times({"ignore_auth": True}, {})
 
 
 def _report_departments(context: Context, reference: str | None) -> list[model.Group]:
@@ -186,13 +180,18 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
     :param id: one department (id or name); default: every department the user is staff of
         (all of them for sysadmins)
     :param sort: column to sort by (title, department_code, datasets, apis, unpublished,
-        on_time, stale, stale_share, downloads_recent, downloads_all_time, api_calls_recent,
-        api_calls_all_time, requests, days_to_decision); default title
+        on_time, stale, stale_share, without_data, downloads_recent, downloads_all_time,
+        api_calls_recent, api_calls_all_time, and the feature_figures.COLUMNS); default title
     :param order: ``asc`` (default) or ``desc``
-    :returns: ``departments``: one row per department with datasets and APIs published,
-        unpublished (private or draft), on_time / stale (by update frequency), downloads and
-        API calls (recent and all time), requests and mean days to decision (when the access
-        plugin is installed), quality_pass_rate (None until quality checks exist)
+    :returns: ``departments``: one row per department with datasets and APIs published and
+        serving data, without_data (published, serving none), unpublished (private or draft),
+        on_time / stale (by update frequency, of all published entries), downloads and
+        API calls (recent and all time), and from the feature plugins installed
+        (stats/feature_figures.py): access requests, their mean working days to decision and on-time
+        rate; data demands routed, their on-time rate and mean working days to confirmation;
+        error reports, their on-time rate and mean working days to an answer; bad ratings and
+        their rectification rate; the data quality pass rate. Every rate counts items still
+        open past their deadline as late (``calendar.on_time_rate``); None before a first case
     """
     data = _validate(data_dict, schema.department_report_schema(), context)
     tk.check_access("govdata_department_report", context, data)
@@ -203,14 +202,13 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
     published = counter_reads.freshness_by_department(counters.PUBLIC, today)
     staff = counter_reads.freshness_by_department(counters.STAFF, today)
     used = usage.by_department(recent_days)
-    requests = _request_figures()
+    features = feature_figures.collect()
     rows = []
     for department in departments:
-        public = published.get(department.id, {"datasets": 0, "apis": 0, "stale": 0, "on_time": 0})
-        everything = staff.get(department.id, {"datasets": 0, "apis": 0})
-        counted = public["datasets"] + public["apis"]
+        public = published.get(department.id, {"datasets": 0, "apis": 0, "stale": 0, "on_time": 0, "without_data": 0})
+        everything = staff.get(department.id, {"datasets": 0, "apis": 0, "without_data": 0})
+        published_entries = public["datasets"] + public["apis"] + public["without_data"]
         department_usage = used[department.id]
-        request_figures = requests.get(department.id, {"requests": 0, "requests_decided": 0, "days_to_decision": None})
         rows.append(
             {
                 "id": department.id,
@@ -219,16 +217,16 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> dict[str
                 "department_code": department.extras.get("department_code", ""),
                 "datasets": public["datasets"],
                 "apis": public["apis"],
-                "unpublished": everything["datasets"] + everything["apis"] - counted,
+                "without_data": public["without_data"],
+                "unpublished": everything["datasets"] + everything["apis"] + everything["without_data"] - published_entries,
                 "on_time": public["on_time"],
                 "stale": public["stale"],
-                "stale_share": round(public["stale"] / counted, 3) if counted else None,
+                "stale_share": round(public["stale"] / published_entries, 3) if published_entries else None,
                 "downloads_recent": department_usage[usage.DOWNLOAD]["recent"],
                 "downloads_all_time": department_usage[usage.DOWNLOAD]["all_time"],
                 "api_calls_recent": department_usage[usage.API_CALL]["recent"],
                 "api_calls_all_time": department_usage[usage.API_CALL]["all_time"],
-                **request_figures,
-                "quality_pass_rate": None,
+                **feature_figures.for_department(features.get(department.id, {})),
             }
         )
     rows.sort(key=lambda row: _sort_value(row, data["sort"]), reverse=data["order"] == "desc")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ckan.logic.schema import validator_args
 from ckan.types import Schema, Validator, ValidatorFactory
 
-from ckanext.govdata.stats import counters
+from ckanext.govdata.stats import counters, feature_figures
 from ckanext.govdata.validators import Fields
 
 REPORT_SORT_KEYS = (
@@ -12,6 +12,7 @@ REPORT_SORT_KEYS = (
     "department_code",
     "datasets",
     "apis",
+    "without_data",
     "unpublished",
     "on_time",
     "stale",
@@ -20,8 +21,7 @@ REPORT_SORT_KEYS = (
     "downloads_all_time",
     "api_calls_recent",
     "api_calls_all_time",
-    "requests",
-    "days_to_decision",
+    *feature_figures.COLUMNS,
 )
 SORT_ORDERS = ("asc", "desc")
 MAX_BREAKDOWN_LIMIT = 1000

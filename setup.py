@@ -44,6 +44,7 @@ setup(
             "govdata_showcase = ckanext.govdata.showcase.plugin:GovdataShowcasePlugin",
             "govdata_curation = ckanext.govdata.curation.plugin:GovdataCurationPlugin",
             "govdata_demands = ckanext.govdata.demands.plugin:GovdataDemandsPlugin",
+            "govdata_quality = ckanext.govdata.quality.plugin:GovdataQualityPlugin",
         ],
         "ckan.rdf.profiles": [
             "govdata_dcat_ap_3 = ckanext.govdata.dcat:GovdataDCATAP3Profile",

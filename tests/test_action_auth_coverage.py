@@ -20,7 +20,8 @@ from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
-PLUGINS = ("govdata", "govdata_access", "govdata_stats", "govdata_showcase", "govdata_curation", "govdata_demands")
+PLUGINS = ("govdata", "govdata_access", "govdata_stats", "govdata_showcase", "govdata_curation", "govdata_demands",
+           "govdata_quality")
 
 Payload = Callable[[dict[str, Any]], dict[str, Any]]
 Call = tuple[str, Payload]
@@ -87,6 +88,16 @@ REFUSED: dict[str, Payload] = {
     "govdata_demand_ledger_export": lambda w: {"format": "csv"},
     "govdata_demand_reminders_send": lambda w: {},
     "govdata_demand_figures": lambda w: {},
+    "govdata_quality_rule_create": lambda w: {"package_id": w["dataset"]["id"], "kind": "required",
+                                              "columns": ["company"]},
+    "govdata_quality_rule_update": lambda w: {"id": w["quality_rule"]["id"], "kind": "required", "columns": ["company"]},
+    "govdata_quality_rule_delete": lambda w: {"id": w["quality_rule"]["id"]},
+    "govdata_quality_rule_list": lambda w: {"package_id": w["dataset"]["id"]},
+    "govdata_quality_rules_propose": lambda w: {"package_id": w["dataset"]["id"]},
+    "govdata_quality_check": lambda w: {"package_id": w["dataset"]["id"]},
+    "govdata_quality_result_show": lambda w: {"package_id": w["dataset"]["id"]},
+    "govdata_quality_failing_rows": lambda w: {"rule_id": w["quality_rule"]["id"]},
+    "govdata_quality_figures": lambda w: {},
 }
 
 # Open to every signed-in user for their own things; refused to anonymous visitors. The plain
@@ -247,6 +258,8 @@ def world() -> dict[str, Any]:
         "team": team,
         "entry": factories.contest_entry(team["id"], leader),
         "demand": factories.routed_demand(applicant, department["id"]),
+        "quality_rule": call_action("govdata_quality_rule_create", {"user": sysadmin["name"]}, package_id=dataset["id"],
+                                    kind="required", columns=["credit_code"]),
     }
 
 

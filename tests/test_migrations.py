@@ -12,6 +12,7 @@ TABLES = {
     "govdata_stats": {"govdata_stats_package", "govdata_stats_counter", "govdata_stats_key_count"},
     "govdata_showcase": {"govdata_showcase_review", "govdata_scenario", "govdata_contest", "govdata_contest_score"},
     "govdata_demands": {"govdata_demand", "govdata_demand_event", "govdata_demand_support", "govdata_demand_notice"},
+    "govdata_quality": {"govdata_quality_rule", "govdata_quality_run", "govdata_quality_result"},
 }
 
 

@@ -50,6 +50,8 @@ def world() -> dict[str, Any]:
     entry = factories.contest_entry(team["id"], applicant)
     grant = factories.grant(applicant["id"], conditional["id"])
     demand = factories.routed_demand(applicant, department["id"])
+    rule = call_action("govdata_quality_rule_create", {"user": admin["name"]}, package_id=conditional["id"],
+                       resource_id=table["id"], kind="code_list", columns=["company"], codes=["绍兴甲公司"])
     payloads: dict[str, dict[str, Any]] = {
         "govdata_access_request_create": factories.request_fields(conditional["id"]),
         "govdata_access_request_update": {"id": request["id"], "purpose": "更新用途"},
@@ -137,6 +139,17 @@ def world() -> dict[str, Any]:
         "govdata_demand_ledger_export": {"format": "csv", "state": "routed", "organization_id": department["id"]},
         "govdata_demand_reminders_send": {"today": "2030-01-01"},
         "govdata_demand_figures": {},
+        "govdata_quality_rule_create": {"package_id": conditional["id"], "resource_id": table["id"], "kind": "format",
+                                        "columns": ["credit_code"], "format": "credit_code"},
+        "govdata_quality_rule_update": {"id": rule["id"], "kind": "pattern", "columns": ["company"],
+                                        "pattern": "^绍兴"},
+        "govdata_quality_rule_delete": {"id": rule["id"]},
+        "govdata_quality_rule_list": {"package_id": conditional["id"]},
+        "govdata_quality_rules_propose": {"package_id": conditional["id"]},
+        "govdata_quality_check": {"package_id": conditional["id"]},
+        "govdata_quality_result_show": {"package_id": conditional["id"]},
+        "govdata_quality_failing_rows": {"rule_id": rule["id"]},
+        "govdata_quality_figures": {"organization_id": department["id"], "days": 30},
         "package_show": {"id": dataset["id"]},
         "resource_show": {"id": table["id"]},
         "package_search": {"q": "公交", "fq": "domain:transport", "rows": 5, "sort": "score desc"},
@@ -196,6 +209,11 @@ GROUPS = {
         "govdata_demand_confirm", "govdata_demand_provide", "govdata_demand_withdraw", "govdata_demand_support",
         "govdata_demand_notice_list", "govdata_demand_notice_read", "govdata_demand_ledger_export",
         "govdata_demand_reminders_send", "govdata_demand_figures",
+    ],
+    "quality": [
+        "govdata_quality_rule_create", "govdata_quality_rule_update", "govdata_quality_rule_list",
+        "govdata_quality_rules_propose", "govdata_quality_check", "govdata_quality_result_show",
+        "govdata_quality_failing_rows", "govdata_quality_figures", "govdata_quality_rule_delete",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

@@ -1,7 +1,7 @@
 """Every ``ckanext.govdata.*`` option, read once, typed and validated.
 
 Defaults and descriptions live in the ``config_declaration.yaml`` files (the package's, and
-access', showcase's, stats', curation's and demands'); this module reads them as defaults too, so an option keeps its
+access', showcase's, stats', curation's, demands' and quality's); this module reads them as defaults too, so an option keeps its
 declared default even when the plugin declaring it is not loaded. ``validate`` runs at start-up
 (the govdata plugin's ``configure``) and raises ``CkanConfigurationException`` naming the option.
 
@@ -23,7 +23,8 @@ from ckan.exceptions import CkanConfigurationException
 PREFIX = "ckanext.govdata."
 PACKAGE_DIR = pathlib.Path(__file__).parent
 DECLARATION_FILES = tuple(
-    PACKAGE_DIR / part / "config_declaration.yaml" for part in (".", "access", "showcase", "stats", "curation", "demands")
+    PACKAGE_DIR / part / "config_declaration.yaml"
+    for part in (".", "access", "showcase", "stats", "curation", "demands", "quality")
 )
 
 
@@ -75,6 +76,13 @@ class DemandsSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class QualitySettings:
+    target: float
+    failing_rows_max: int
+    statement_timeout: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     vocabularies_file: str
     city_name: str
@@ -86,6 +94,7 @@ class Settings:
     stats: StatsSettings
     curation: CurationSettings
     demands: DemandsSettings
+    quality: QualitySettings
 
 
 def _text(option: str, raw: Any) -> str:
@@ -125,6 +134,18 @@ def _words(option: str, raw: Any) -> tuple[str, ...]:
     raise TypeError("must be a list of words separated by spaces")
 
 
+def _fraction(option: str, raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise TypeError("must be a number between 0 and 1")
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        raise ValueError("must be a number between 0 and 1") from None
+    if not 0 <= value <= 1:
+        raise ValueError("must be a number between 0 and 1")
+    return value
+
+
 ANY = _whole(0)
 POSITIVE = _whole(1)
 # Option (without the prefix) → parser; the order of each group is its dataclass' field order.
@@ -161,11 +182,14 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "demands.submit_limit_per_user": POSITIVE,
     "demands.submit_limit_per_address": POSITIVE,
     "demands.submit_limit_window": POSITIVE,
+    "quality.target": _fraction,
+    "quality.failing_rows_max": POSITIVE,
+    "quality.statement_timeout": POSITIVE,
 }
 OPTIONS = tuple(PREFIX + name for name in PARSERS)
 GROUPS: dict[str, type] = {
     "access": AccessSettings, "showcase": ShowcaseSettings, "stats": StatsSettings, "curation": CurationSettings,
-    "demands": DemandsSettings,
+    "demands": DemandsSettings, "quality": QualitySettings,
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ckanext.govdata.quality.kinds import KINDS, Binds, Check, identifier, quoted
+from ckanext.govdata.quality.kinds import KINDS, Binds, Check, identifier, quoted, text_alias, text_of
 
 ROW_ID = "_id"
 
@@ -37,7 +37,9 @@ class Finding:
 
 
 def _window_name(index: int) -> str:
-    return f"__duplicates_{index}"
+    """The name of rule ``index``'s helper column (a window count, or a joined key). Datastore
+    columns never start with an underscore, so these cannot clash with the table's."""
+    return f"__rule_{index}"
 
 
 def compile_checks(resource_id: str, rules: Sequence[RuleSpec], binds: Binds) -> tuple[str, dict[str, Check]]:
@@ -55,23 +57,34 @@ def compile_checks(resource_id: str, rules: Sequence[RuleSpec], binds: Binds) ->
     return f"SELECT {', '.join(counts)} FROM {_source(resource_id, rules, compiled)}", compiled
 
 
-def _source(resource_id: str, rules: Sequence[RuleSpec], compiled: dict[str, Check]) -> str:
-    """The table, or, when a key rule needs duplicate counts, a subquery of the columns the
-    rules read with one window count per key."""
-    table = identifier(resource_id)
+def _source(resource_id: str, rules: Sequence[RuleSpec], compiled: dict[str, Check], whole_rows: bool = False) -> str:
+    """A subquery of the table projecting what the conditions read: the columns (every one
+    with ``whole_rows``), their trimmed text once, and one window count per key. OFFSET 0 keeps
+    PostgreSQL from folding it into the outer query, which would compute the text again in each
+    condition."""
     windows = [
         (_window_name(index), compiled[rule.id].partition)
         for index, rule in enumerate(rules)
         if rule.id in compiled and compiled[rule.id].partition
     ]
-    if not windows:
-        return f"{table} AS checked"
     columns = sorted({column for rule in rules for column in rule.columns})
-    selected = [identifier(column) for column in columns] + [
+    selected = ["*"] if whole_rows else [identifier(column) for column in columns] or ["1"]
+    selected += [text_of(column) for column in columns] + [
         f"count(*) OVER (PARTITION BY {', '.join(identifier(c) for c in partition)}) AS {identifier(name)}"
         for name, partition in windows
     ]
-    return f"(SELECT {', '.join(selected)} FROM {table}) AS checked"
+    source = f"(SELECT {', '.join(selected)} FROM {identifier(resource_id)} OFFSET 0) AS checked"
+    for index, rule in enumerate(rules):
+        reference = compiled[rule.id].reference if rule.id in compiled else None
+        if reference is not None:
+            target, target_column, column = reference
+            name = identifier(_window_name(index))
+            keys = (
+                f"SELECT DISTINCT btrim({identifier(target_column)}::text) AS {name} FROM {identifier(target)} "
+                f"WHERE {identifier(target_column)} IS NOT NULL"
+            )
+            source += f" LEFT JOIN ({keys}) AS {name} ON {name}.{name} = checked.{identifier(text_alias(column))}"
+    return source
 
 
 def _timeout(connection: sa.engine.Connection, seconds: int) -> None:
@@ -111,18 +124,13 @@ def failing_rows(
     binds = Binds()
     _query, compiled = compile_checks(resource_id, [rule], binds)
     check = compiled[rule.id]
-    table = identifier(resource_id)
-    if check.partition:
-        keys = ", ".join(identifier(column) for column in check.partition)
-        source = f"(SELECT *, count(*) OVER (PARTITION BY {keys}) AS {identifier(_window_name(0))} FROM {table}) AS checked"
-    else:
-        source = f"{table} AS checked"
+    source = _source(resource_id, [rule], compiled, whole_rows=True)
     query = f"SELECT * FROM {source} WHERE {check.failing} ORDER BY {identifier(ROW_ID)} LIMIT {binds(limit)}"
     with engine.begin() as connection:
         _timeout(connection, timeout)
         result = connection.execute(sa.text(query), binds.values)
         columns = list(result.keys())
-        names = [str(name) for name in columns if name != _window_name(0)]
+        names = [str(name) for name in columns if not str(name).startswith("__")]
         rows = [tuple(row._mapping[name] for name in names) for row in result]
     return names, iter(rows)
 

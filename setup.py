@@ -46,6 +46,7 @@ setup(
             "govdata_uploads = ckanext.govdata.uploads.plugin:GovdataUploadsPlugin",
             "govdata_demands = ckanext.govdata.demands.plugin:GovdataDemandsPlugin",
             "govdata_feedback = ckanext.govdata.feedback.plugin:GovdataFeedbackPlugin",
+            "govdata_quality = ckanext.govdata.quality.plugin:GovdataQualityPlugin",
         ],
         "ckan.rdf.profiles": [
             "govdata_dcat_ap_3 = ckanext.govdata.dcat:GovdataDCATAP3Profile",

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
 PLUGINS = (
     "govdata", "govdata_access", "govdata_stats", "govdata_showcase", "govdata_curation", "govdata_demands",
-    "govdata_feedback",
+    "govdata_feedback", "govdata_quality",
 )
 
 Payload = Callable[[dict[str, Any]], dict[str, Any]]
@@ -98,6 +98,16 @@ REFUSED: dict[str, Payload] = {
     "govdata_correction_stats": lambda w: {},
     "govdata_rectification_rectify": lambda w: {"id": w["rectification"]["id"], "note": "已整改"},
     "govdata_rectification_stats": lambda w: {},
+    "govdata_quality_rule_create": lambda w: {"package_id": w["dataset"]["id"], "kind": "required",
+                                              "columns": ["company"]},
+    "govdata_quality_rule_update": lambda w: {"id": w["quality_rule"]["id"], "kind": "required", "columns": ["company"]},
+    "govdata_quality_rule_delete": lambda w: {"id": w["quality_rule"]["id"]},
+    "govdata_quality_rule_list": lambda w: {"package_id": w["dataset"]["id"]},
+    "govdata_quality_rules_propose": lambda w: {"package_id": w["dataset"]["id"]},
+    "govdata_quality_check": lambda w: {"package_id": w["dataset"]["id"]},
+    "govdata_quality_result_show": lambda w: {"package_id": w["dataset"]["id"]},
+    "govdata_quality_failing_rows": lambda w: {"rule_id": w["quality_rule"]["id"]},
+    "govdata_quality_figures": lambda w: {},
 }
 
 # Open to every signed-in user for their own things; refused to anonymous visitors. The plain
@@ -304,6 +314,8 @@ def world() -> dict[str, Any]:
         # Someone else's background import.
         "import_job": background.start(sysadmin["name"], "目录.csv", b"", partial=False, confirm_duplicates=False,
                                        rows=1)["id"],
+        "quality_rule": call_action("govdata_quality_rule_create", {"user": sysadmin["name"]}, package_id=dataset["id"],
+                                    kind="required", columns=["credit_code"]),
     }
 
 

@@ -14,6 +14,7 @@ TABLES = {
     "govdata_demands": {"govdata_demand", "govdata_demand_event", "govdata_demand_support", "govdata_demand_notice"},
     "govdata_feedback": {"govdata_correction", "govdata_correction_event", "govdata_rating", "govdata_rectification",
                          "govdata_feedback_notice"},
+    "govdata_quality": {"govdata_quality_rule", "govdata_quality_run", "govdata_quality_result"},
 }
 
 

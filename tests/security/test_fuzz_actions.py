@@ -55,6 +55,8 @@ def world() -> dict[str, Any]:
     correction = call_action("govdata_correction_create", dict(reporter), package_id=dataset["id"], description="数据有误")
     rectification = call_action("govdata_rating_create", dict(reporter), package_id=dataset["id"], value="bad",
                                 reason="缺少说明")["rectification"]
+    rule = call_action("govdata_quality_rule_create", {"user": admin["name"]}, package_id=conditional["id"],
+                       resource_id=table["id"], kind="code_list", columns=["company"], codes=["绍兴甲公司"])
     payloads: dict[str, dict[str, Any]] = {
         "govdata_access_request_create": factories.request_fields(conditional["id"]),
         "govdata_access_request_update": {"id": request["id"], "purpose": "更新用途"},
@@ -160,6 +162,17 @@ def world() -> dict[str, Any]:
         "govdata_rectification_stats": {"organization_id": department["id"], "date_to": "2030-01-01"},
         "govdata_feedback_notice_list": {},
         "govdata_feedback_notice_read": {"id": "no-such-notice"},
+        "govdata_quality_rule_create": {"package_id": conditional["id"], "resource_id": table["id"], "kind": "format",
+                                        "columns": ["credit_code"], "format": "credit_code"},
+        "govdata_quality_rule_update": {"id": rule["id"], "kind": "pattern", "columns": ["company"],
+                                        "pattern": "^绍兴"},
+        "govdata_quality_rule_delete": {"id": rule["id"]},
+        "govdata_quality_rule_list": {"package_id": conditional["id"]},
+        "govdata_quality_rules_propose": {"package_id": conditional["id"]},
+        "govdata_quality_check": {"package_id": conditional["id"]},
+        "govdata_quality_result_show": {"package_id": conditional["id"]},
+        "govdata_quality_failing_rows": {"rule_id": rule["id"]},
+        "govdata_quality_figures": {"organization_id": department["id"], "days": 30},
         "package_show": {"id": dataset["id"]},
         "resource_show": {"id": table["id"]},
         "package_search": {"q": "公交", "fq": "domain:transport", "rows": 5, "sort": "score desc"},
@@ -226,6 +239,11 @@ GROUPS = {
         "govdata_correction_withdraw", "govdata_correction_stats", "govdata_rating_create", "govdata_rating_summary",
         "govdata_rectification_list", "govdata_rectification_rectify", "govdata_rectification_stats",
         "govdata_feedback_notice_list", "govdata_feedback_notice_read",
+    ],
+    "quality": [
+        "govdata_quality_rule_create", "govdata_quality_rule_update", "govdata_quality_rule_list",
+        "govdata_quality_rules_propose", "govdata_quality_check", "govdata_quality_result_show",
+        "govdata_quality_failing_rows", "govdata_quality_figures", "govdata_quality_rule_delete",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

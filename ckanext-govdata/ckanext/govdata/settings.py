@@ -1,7 +1,7 @@
 """Every ``ckanext.govdata.*`` option, read once, typed and validated.
 
 Defaults and descriptions live in the ``config_declaration.yaml`` files (the package's, and
-access', showcase's, stats', curation's, demands' and feedback's); this module reads them as defaults too, so an option keeps its
+access', showcase's, stats', curation's, demands', feedback's and quality's); this module reads them as defaults too, so an option keeps its
 declared default even when the plugin declaring it is not loaded. ``validate`` runs at start-up
 (the govdata plugin's ``configure``) and raises ``CkanConfigurationException`` naming the option.
 
@@ -24,7 +24,7 @@ PREFIX = "ckanext.govdata."
 PACKAGE_DIR = pathlib.Path(__file__).parent
 DECLARATION_FILES = tuple(
     PACKAGE_DIR / part / "config_declaration.yaml"
-    for part in (".", "access", "showcase", "stats", "curation", "demands", "feedback")
+    for part in (".", "access", "showcase", "stats", "curation", "demands", "feedback", "quality")
 )
 
 
@@ -88,6 +88,13 @@ class FeedbackSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class QualitySettings:
+    target: float
+    failing_rows_max: int
+    statement_timeout: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     vocabularies_file: str
     city_name: str
@@ -100,6 +107,7 @@ class Settings:
     curation: CurationSettings
     demands: DemandsSettings
     feedback: FeedbackSettings
+    quality: QualitySettings
 
 
 def _text(option: str, raw: Any) -> str:
@@ -137,6 +145,18 @@ def _words(option: str, raw: Any) -> tuple[str, ...]:
     if isinstance(raw, list | tuple):
         return tuple(str(item).strip() for item in raw if str(item).strip())
     raise TypeError("must be a list of words separated by spaces")
+
+
+def _fraction(option: str, raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise TypeError("must be a number between 0 and 1")
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        raise ValueError("must be a number between 0 and 1") from None
+    if not 0 <= value <= 1:
+        raise ValueError("must be a number between 0 and 1")
+    return value
 
 
 ANY = _whole(0)
@@ -183,12 +203,16 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "feedback.report_limit_per_user": POSITIVE,
     "feedback.report_limit_per_address": POSITIVE,
     "feedback.report_limit_window": POSITIVE,
+    "quality.target": _fraction,
+    "quality.failing_rows_max": POSITIVE,
+    "quality.statement_timeout": POSITIVE,
 }
 OPTIONS = tuple(PREFIX + name for name in PARSERS)
 GROUPS: dict[str, type] = {
     "access": AccessSettings, "showcase": ShowcaseSettings, "stats": StatsSettings, "curation": CurationSettings,
     "demands": DemandsSettings,
     "feedback": FeedbackSettings,
+    "quality": QualitySettings,
 }
 
 

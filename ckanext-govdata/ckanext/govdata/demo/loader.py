@@ -57,6 +57,10 @@ def load(seed: int = catalogue.DEFAULT_SEED) -> None:
         from ckanext.govdata.demo import feedback
 
         feedback.load(_context(), seed=seed)
+    if p.plugin_loaded("govdata_quality"):
+        from ckanext.govdata.demo import quality
+
+        quality.load(_context())
     _build_suggestions()
     figures = demo.figures()
     click.secho(

@@ -147,6 +147,10 @@ def test_all_rules_of_a_table_give_pass_rates_per_dimension(world):
     assert figures["target"] == 0.95
     assert figures["datasets"][world["dataset"]["id"]]["checked"] == checked
     assert [day["pass_rate"] for day in figures["trend"]] == [result["pass_rate"]]
+    # The monitoring page's report shows the department's pass rate.
+    [row] = call_action("govdata_department_report", {"user": world["sysadmin"]["name"]},
+                        id=world["department"]["id"])["departments"]
+    assert row["quality_pass_rate"] == result["pass_rate"]
 
 
 def test_a_clean_table_passes(world):

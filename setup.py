@@ -43,6 +43,7 @@ setup(
             "govdata_stats = ckanext.govdata.stats.plugin:GovdataStatsPlugin",
             "govdata_showcase = ckanext.govdata.showcase.plugin:GovdataShowcasePlugin",
             "govdata_curation = ckanext.govdata.curation.plugin:GovdataCurationPlugin",
+            "govdata_uploads = ckanext.govdata.uploads.plugin:GovdataUploadsPlugin",
             "govdata_demands = ckanext.govdata.demands.plugin:GovdataDemandsPlugin",
             "govdata_feedback = ckanext.govdata.feedback.plugin:GovdataFeedbackPlugin",
         ],

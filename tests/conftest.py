@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 import pytest
+import rq
 from ckan.cli.db import _resolve_alembic_config
+from ckan.lib import jobs
+from werkzeug.serving import make_server
 
 from tests import factories
 
@@ -33,3 +39,35 @@ def sysadmin():
 @pytest.fixture
 def department():
     return factories.department()
+
+
+@pytest.fixture
+def live_server(app, ckan_config, monkeypatch) -> Iterator[str]:
+    """Serves the test app (same config, same database) on 127.0.0.1 and yields its base URL."""
+    server = make_server("127.0.0.1", 0, app.flask_app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    monkeypatch.setitem(ckan_config, "ckan.site_url", base_url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def xloader(live_server, ckan_config, monkeypatch) -> dict[str, Any]:
+    """xloader submitting uploads with a sysadmin's API token (its job fetches the file from
+    live_server and reports back to it over HTTP); returns that sysadmin. Run the jobs with
+    run_jobs()."""
+    loader = factories.sysadmin()
+    monkeypatch.setitem(ckan_config, "ckanext.xloader.api_token", loader["token"])
+    return loader
+
+
+def run_jobs() -> None:
+    """Runs every queued job in this process, in burst mode: the loads and what they enqueue.
+    CKAN's own worker would fork a process that reloads the whole environment for each job."""
+    queue = jobs.get_queue()
+    rq.SimpleWorker([queue], connection=queue.connection).work(burst=True)

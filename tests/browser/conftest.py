@@ -1,12 +1,11 @@
-"""Browser tests: the CKAN app served on a real port, driven by Playwright in Debian's chromium."""
+"""Browser tests: the CKAN app served on a real port (live_server, tests/conftest.py), driven by
+Playwright in Debian's chromium."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -18,21 +17,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture
-def live_server(app, ckan_config, monkeypatch) -> Iterator[str]:
-    """Serves the test app (same config, same database) on 127.0.0.1 and yields its base URL."""
-    server = make_server("127.0.0.1", 0, app.flask_app, threaded=True)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    monkeypatch.setitem(ckan_config, "ckan.site_url", base_url)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield base_url
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Checks the environment, renders the ini from it, then runs the web app, a background worker
-# or a ckan command. `govdata-entrypoint check` only checks.
+# Checks the environment, renders the ini from it, then runs the web app, a background worker,
+# the scheduler (cron, the jobs of docker/crontab) or a ckan command. `govdata-entrypoint check`
+# only checks.
 set -eu
 
 # What production.ini.tmpl reads from the environment; every one is required.
@@ -81,6 +82,16 @@ case "${1:-web}" in
     ;;
   worker)
     exec ckan -c "$CKAN_INI" jobs worker default
+    ;;
+  scheduler)
+    # Cron starts as root (compose.yaml: user root) and runs each job as ckan (docker/crontab),
+    # which must read the ini; the jobs write to cron's own output, the container's log.
+    if [ "$(id -u)" != 0 ]; then
+      echo "govdata: the scheduler runs cron and must start as root (user: root in compose.yaml)" >&2
+      exit 1
+    fi
+    chown ckan "$CKAN_INI"
+    exec cron -f
     ;;
   *)
     exec ckan -c "$CKAN_INI" "$@"

@@ -54,6 +54,9 @@ REFUSED: dict[str, Payload] = {
         "upload": (io.BytesIO(b"date,is_workday,note\n2027-01-04,false,test\n"), "schedule.csv")
     },
     "govdata_department_report": lambda w: {},
+    "govdata_bulletin_generate": lambda w: {"kind": "daily"},
+    "govdata_bulletin_list": lambda w: {},
+    "govdata_bulletin_show": lambda w: {"id": w["bulletin"]},
     "govdata_stats_refresh": lambda w: {"package_ids": [w["dataset"]["id"]]},
     "govdata_catalogue_import": lambda w: {"upload": (io.BytesIO(b"\xe8\xb5\x84\xe6\xba\x90\xe4\xbb\xa3\xe7\xa0\x81\n"), "directory.csv")},
     "govdata_catalogue_returned_show": lambda w: {"token": "abc"},
@@ -311,6 +314,7 @@ def world() -> dict[str, Any]:
         "demand": factories.routed_demand(applicant, department["id"]),
         "correction": correction,
         "rectification": rated["rectification"],
+        "bulletin": call_action("govdata_bulletin_generate", {"user": sysadmin["name"]}, kind="weekly")["bulletins"][0],
         # Someone else's background import.
         "import_job": background.start(sysadmin["name"], "目录.csv", b"", partial=False, confirm_duplicates=False,
                                        rows=1)["id"],

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.usefixtures("clean_db", "with_plugins")
 
 TABLES = {
     "govdata_access": {"govdata_access_request", "govdata_access_grant", "govdata_access_log", "govdata_workday_override"},
-    "govdata_stats": {"govdata_stats_package", "govdata_stats_counter", "govdata_stats_key_count"},
+    "govdata_stats": {"govdata_stats_package", "govdata_stats_counter", "govdata_stats_key_count", "govdata_bulletin"},
     "govdata_showcase": {"govdata_showcase_review", "govdata_scenario", "govdata_contest", "govdata_contest_score"},
     "govdata_demands": {"govdata_demand", "govdata_demand_event", "govdata_demand_support", "govdata_demand_notice"},
     "govdata_feedback": {"govdata_correction", "govdata_correction_event", "govdata_rating", "govdata_rectification",

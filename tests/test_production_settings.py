@@ -229,3 +229,45 @@ def test_solr_refuses_to_start_without_real_secrets(tmp_path, environment):
 
     assert result.returncode == 1 and "refusing to start" in result.stderr
     assert not (tmp_path / "security.json").exists()
+
+
+def _cron_jobs() -> list[tuple[str, list[str]]]:
+    """(schedule, ckan arguments) of each job of docker/crontab."""
+    jobs = []
+    for line in (DOCKER / "crontab").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or re.match(r"[A-Z_]+=", line):
+            continue
+        fields = line.split()
+        schedule, user, command = fields[:5], fields[5], fields[6:]
+        assert user == "root" and command[:4] == ["runuser", "-u", "ckan", "--"], line
+        assert command[4:7] == ["ckan", "-c", "/etc/ckan/production.ini"], line
+        assert command[-2:] == [">/proc/1/fd/1", "2>/proc/1/fd/2"], f"{line}: logs to the container's output"
+        jobs.append((" ".join(schedule), command[7:-2]))
+    return jobs
+
+
+def test_the_scheduler_runs_the_crontab_with_cron_in_the_same_image():
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    scheduler = compose["services"]["scheduler"]
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+
+    assert scheduler["command"] == ["scheduler"] and scheduler["user"] == "root"
+    assert scheduler["image"] == compose["services"]["worker"]["image"]
+    assert "COPY docker/crontab /etc/cron.d/govdata" in dockerfile and " cron " in dockerfile
+    assert "exec cron -f" in (DOCKER / "entrypoint.sh").read_text()
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_every_cron_job_is_a_real_ckan_command(cli):
+    from ckan.cli.cli import ckan
+
+    jobs = _cron_jobs()
+    commands = {" ".join(arguments) for _schedule, arguments in jobs}
+
+    assert {"govdata stats flush", "govdata search-index suggest", "govdata catalogue remind-overdue",
+            "govdata-demands remind", "govdata-access remind", "govdata stats bulletin daily",
+            "govdata stats bulletin weekly"} <= commands
+    for _schedule, arguments in jobs:
+        result = cli.invoke(ckan, [*arguments, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output, f"ckan {' '.join(arguments)}: {result.output}"
+    assert cli.invoke(ckan, ["govdata", "stats", "no-such-job", "--help"]).exit_code != 0, "the check can fail"

@@ -57,6 +57,7 @@ def world() -> dict[str, Any]:
                                 reason="缺少说明")["rectification"]
     rule = call_action("govdata_quality_rule_create", {"user": admin["name"]}, package_id=conditional["id"],
                        resource_id=table["id"], kind="code_list", columns=["company"], codes=["绍兴甲公司"])
+    weekly = call_action("govdata_bulletin_generate", factories.site_context(), kind="weekly")["bulletins"][0]
     payloads: dict[str, dict[str, Any]] = {
         "govdata_access_request_create": factories.request_fields(conditional["id"]),
         "govdata_access_request_update": {"id": request["id"], "purpose": "更新用途"},
@@ -81,6 +82,9 @@ def world() -> dict[str, Any]:
         "govdata_workday_schedule_import": {"upload": "2026-10-08,true,调休"},
         "govdata_statistics": {"scope": "site", "audience": "public", "limit": 10},
         "govdata_department_report": {"id": department["id"], "sort": "title", "order": "asc"},
+        "govdata_bulletin_generate": {"kind": "daily", "date": "2026-10-10"},
+        "govdata_bulletin_list": {"kind": "daily", "id": department["id"], "limit": 10, "offset": 0},
+        "govdata_bulletin_show": {"id": weekly},
         "govdata_showcase_create": factories.showcase_fields(datasets=[dataset["id"]]),
         "govdata_showcase_update": {"id": showcase["id"], "title": "改过的标题", "screenshot_remove": []},
         "govdata_showcase_moderate": {"id": showcase["id"], "decision": "returned", "comment": "请补充截图"},
@@ -209,6 +213,7 @@ GROUPS = {
     "calendar_and_stats": [
         "govdata_workday_calendar_show", "govdata_workday_override_set", "govdata_workday_override_delete",
         "govdata_workday_schedule_import", "govdata_statistics", "govdata_department_report",
+        "govdata_bulletin_generate", "govdata_bulletin_list", "govdata_bulletin_show",
     ],
     "showcase": [
         "govdata_showcase_create", "govdata_showcase_update", "govdata_showcase_moderate", "govdata_showcase_review_list",

@@ -60,8 +60,8 @@ def scoped(viewer: Viewer, scope: str) -> Any:
 
 def decision_times() -> dict[str, dict[str, Any]]:
     """Per department: requests received and decided, the mean working days from submission to
-    decision, and the on-time rate (decided by the due date, over those decided and those still
-    pending past it)."""
+    decision, the on-time rate (decided by the due date, over those decided and those still
+    pending past it), and the requests pending now (``open``) and past their due date (``overdue``)."""
     today = calendar.today()
     rows = model.Session.query(
         AccessRequest.organization_id, AccessRequest.state, AccessRequest.submitted_at,
@@ -69,20 +69,23 @@ def decision_times() -> dict[str, dict[str, Any]]:
     ).filter(AccessRequest.state != DRAFT)
     tallies: dict[str, dict[str, Any]] = {}
     for organization_id, state, submitted_at, decided_at, due_date in rows:
-        tally = tallies.setdefault(organization_id, {"requests": 0, "days": [], "on_time": 0, "overdue": 0})
+        tally = tallies.setdefault(organization_id, {"requests": 0, "days": [], "on_time": 0, "open": 0, "overdue": 0})
         tally["requests"] += 1
         if decided_at is not None and submitted_at is not None:
             decided_on = calendar.local_date(decided_at)
             tally["days"].append(calendar.workdays_between(calendar.local_date(submitted_at), decided_on))
             tally["on_time"] += due_date is None or decided_on <= due_date
-        elif state in PENDING_STATES and due_date is not None and today > due_date:
-            tally["overdue"] += 1
+        elif state in PENDING_STATES:
+            tally["open"] += 1
+            tally["overdue"] += due_date is not None and today > due_date
     return {
         organization_id: {
             "requests": tally["requests"],
             "requests_decided": len(tally["days"]),
             "days_to_decision": calendar.mean_days(tally["days"]),
             "requests_on_time_rate": calendar.on_time_rate(tally["on_time"], len(tally["days"]) + tally["overdue"]),
+            "open": tally["open"],
+            "overdue": tally["overdue"],
         }
         for organization_id, tally in tallies.items()
     }

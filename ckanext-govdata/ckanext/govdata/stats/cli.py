@@ -1,5 +1,8 @@
-"""``ckan govdata stats …``: rebuild the counters, flush tracked downloads and calls."""
+"""``ckan govdata stats …``: rebuild the counters, flush tracked downloads and calls, generate
+the bulletins."""
 from __future__ import annotations
+
+import datetime as dt
 
 import click
 from ckan import model
@@ -35,3 +38,25 @@ def flush() -> None:
     from ckanext.govdata.stats import usage
 
     click.secho(f"{usage.flush()} downloads and calls written.", fg="green")
+
+
+@stats.command()
+@click.argument("kind", type=click.Choice(["daily", "weekly"]))
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day (daily; default today) or a day of the week (weekly; default the last week ended).")
+def bulletin(kind: str, day: dt.datetime | None) -> None:
+    """Generate the daily notices (and mail them) or the weekly bulletin (run it from cron)."""
+    import ckan.plugins.toolkit as tk
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    data = {"kind": kind, **({"date": day.date().isoformat()} if day else {})}
+    try:
+        result = tk.get_action("govdata_bulletin_generate")({"user": site_user["name"]}, data)
+    except tk.ValidationError as error:
+        raise click.ClickException(str(error.error_dict)) from error
+    click.secho(
+        f"{kind} bulletin {result['period_start']}–{result['period_end']}: {len(result['bulletins'])} stored, "
+        f"{result['mails']} mails sent.",
+        fg="green",
+    )
+    model.Session.remove()

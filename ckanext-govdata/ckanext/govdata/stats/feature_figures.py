@@ -13,19 +13,36 @@ import ckan.plugins.toolkit as tk
 FIGURES: dict[str, dict[str, str]] = {
     "govdata_access_request_decision_times": {
         "requests": "requests", "days_to_decision": "days_to_decision", "requests_on_time_rate": "requests_on_time_rate",
+        "open": "requests_open", "overdue": "requests_overdue",
     },
     "govdata_demand_figures": {
         "routed": "demands", "on_time_rate": "demands_on_time_rate", "days_to_confirm": "days_to_confirm_demand",
+        "open": "demands_open", "overdue": "demands_overdue",
     },
     "govdata_correction_stats": {
         "received": "corrections", "on_time_rate": "corrections_on_time_rate", "mean_working_days": "days_to_correct",
+        "open": "corrections_open", "overdue": "corrections_overdue",
     },
-    "govdata_rectification_stats": {"bad_ratings": "bad_ratings", "rectification_rate": "rectification_rate"},
+    "govdata_rectification_stats": {
+        "bad_ratings": "bad_ratings", "rectification_rate": "rectification_rate",
+        "open": "rectifications_open", "overdue": "rectifications_overdue",
+    },
     "govdata_quality_figures": {"pass_rate": "quality_pass_rate"},
 }
 COLUMNS = tuple(column for figures in FIGURES.values() for column in figures.values())
 # Counts are 0 and rates None for a department without a case.
-COUNT_COLUMNS = ("requests", "demands", "corrections", "bad_ratings")
+COUNT_COLUMNS = (
+    "requests", "demands", "corrections", "bad_ratings",
+    "requests_open", "requests_overdue", "demands_open", "demands_overdue", "corrections_open", "corrections_overdue",
+    "rectifications_open", "rectifications_overdue",
+)
+# What a department has open and overdue in each workflow (the daily notice): workflow → (open, overdue).
+OPEN_COLUMNS = {
+    "requests": ("requests_open", "requests_overdue"),
+    "demands": ("demands_open", "demands_overdue"),
+    "corrections": ("corrections_open", "corrections_overdue"),
+    "rectifications": ("rectifications_open", "rectifications_overdue"),
+}
 
 
 def collect() -> dict[str, dict[str, Any]]:

@@ -136,25 +136,107 @@ def monitor() -> str:
     return tk.render("govdata_stats/monitor.html", {"report": report, "columns": report_columns()})
 
 
-@stats.route("/monitor/export.xlsx")
-def monitor_export() -> Response:
-    report = _report()
-    columns = report_columns()
+def _xlsx(title: str, headings: list[str], rows: list[list[Any]], filename: str) -> Response:
+    """One sheet: bold headings, then ``rows`` (through ``spreadsheets``: text stays text)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = tk._("Monitoring")
-    spreadsheets.append_row(sheet, [heading for _key, heading in columns])
+    sheet.title = title
+    spreadsheets.append_row(sheet, headings)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in report["departments"]:
-        spreadsheets.append_row(sheet, [row[key] for key, _heading in columns])
+    for row in rows:
+        spreadsheets.append_row(sheet, row)
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = 36
     stream = io.BytesIO()
     workbook.save(stream)
-    filename = f"govdata-monitor-{report['date']}.xlsx"
     return Response(
         stream.getvalue(),
         mimetype=XLSX_MIMETYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@stats.route("/monitor/export.xlsx")
+def monitor_export() -> Response:
+    report = _report()
+    columns = report_columns()
+    return _xlsx(tk._("Monitoring"), [heading for _key, heading in columns],
+                 [[row[key] for key, _heading in columns] for row in report["departments"]],
+                 f"govdata-monitor-{report['date']}.xlsx")
+
+
+def bulletin_columns() -> list[tuple[str, str]]:
+    """The weekly bulletin's columns as (key, heading): rank and score, then the rates scored."""
+    return [
+        ("rank", tk._("Rank")),
+        ("title", tk._("Department")),
+        ("score", tk._("Score")),
+        ("requests_on_time_rate", tk._("Requests decided on time")),
+        ("demands_on_time_rate", tk._("Demands handled on time")),
+        ("corrections_on_time_rate", tk._("Error reports answered on time")),
+        ("rectification_rate", tk._("Bad ratings rectified on time")),
+        ("quality_pass_rate", tk._("Quality pass rate")),
+        ("update_rate", tk._("Entries updated on time")),
+        ("stale", tk._("Stale")),
+    ]
+
+
+def notice_rows(notice: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """A daily notice's workflows as (name, open, overdue)."""
+    names = {
+        "requests": tk._("Access requests"),
+        "demands": tk._("Data demands"),
+        "corrections": tk._("Error reports"),
+        "rectifications": tk._("Bad ratings to rectify"),
+    }
+    # In this order: the stored notice (JSONB) does not keep its keys' order.
+    return [(name, notice["workflows"][key]["open"], notice["workflows"][key]["overdue"]) for key, name in names.items()]
+
+
+def _bulletin(id: str) -> dict[str, Any]:
+    try:
+        return tk.get_action("govdata_bulletin_show")(_context(), {"id": id})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only bureau and department staff may see the bulletins"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Bulletin not found"))
+
+
+@stats.route("/monitor/bulletins")
+def bulletins() -> str:
+    kind = request.args.get("kind") or None
+    try:
+        listed = tk.get_action("govdata_bulletin_list")(_context(), {"kind": kind} if kind else {})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only bureau and department staff may see the bulletins"))
+    except tk.ValidationError:
+        return tk.abort(400, tk._("Unknown kind of bulletin"))
+    return tk.render("govdata_stats/bulletins.html", {"bulletins": listed, "kind": kind})
+
+
+@stats.route("/monitor/bulletins/<id>")
+def bulletin(id: str) -> str:
+    shown = _bulletin(id)
+    return tk.render("govdata_stats/bulletin.html", {
+        "bulletin": shown, "columns": bulletin_columns(),
+        "workflows": notice_rows(shown["content"]) if shown["kind"] == "daily" else [],
+    })
+
+
+@stats.route("/monitor/bulletins/<id>.xlsx")
+def bulletin_export(id: str) -> Response:
+    shown = _bulletin(id)
+    content = shown["content"]
+    if shown["kind"] == "weekly":
+        columns = bulletin_columns()
+        return _xlsx(tk._("Weekly bulletin"), [heading for _key, heading in columns],
+                     [[row.get(key) for key, _heading in columns] for row in content["departments"]],
+                     f"govdata-bulletin-weekly-{shown['period_start']}.xlsx")
+    rows: list[list[Any]] = [[name, opened, overdue] for name, opened, overdue in notice_rows(content)]
+    rows.append([])
+    rows.append([tk._("Stale entries ({count})").format(count=content["stale"]), tk._("Last updated"),
+                 tk._("Days since update")])
+    rows += [[entry["title"], entry["last_updated"], entry["days_since_update"]] for entry in content["stale_entries"]]
+    return _xlsx(tk._("Daily notice"), [content["department"]["title"], tk._("Open"), tk._("Overdue")], rows,
+                 f"govdata-bulletin-daily-{shown['period_start']}-{content['department']['name']}.xlsx")

@@ -201,10 +201,11 @@ def govdata_access_request_counts(context: Context, data_dict: DataDict) -> dict
 def govdata_access_request_decision_times(context: Context, data_dict: DataDict) -> dict[str, dict[str, Any]]:
     """Per department: requests received, requests decided, the mean working days from
     submission to decision and the on-time rate (``calendar.on_time_rate``; both None before the
-    first decision). Bureau staff only; the monitoring figures ask it as the bureau.
+    first decision), and the requests pending now and past their due date. Bureau staff only; the
+    monitoring figures and the bulletins ask it as the bureau.
 
     :returns: ``{organization_id: {"requests", "requests_decided", "days_to_decision",
-        "requests_on_time_rate"}}``
+        "requests_on_time_rate", "open", "overdue"}}``
     """
     tk.check_access("govdata_access_request_decision_times", context, data_dict)
     return queries.decision_times()

@@ -29,7 +29,8 @@ def govdata_demand_figures(context: Context, data_dict: DataDict) -> dict[str, d
 
     :returns: ``{organization_id: {"routed", "confirmed", "confirmed_on_time", "confirm_on_time_rate",
         "days_to_confirm", "provided", "provided_on_time", "provide_on_time_rate", "days_to_provide",
-        "overdue", "on_time_rate", "supporters"}}``; a rate (``calendar.on_time_rate``) counts a
+        "open", "overdue", "on_time_rate", "supporters"}}``: ``open`` counts the demands waiting on the
+        department (to confirm, or accepted and to provide); a rate (``calendar.on_time_rate``) counts a
         step still waiting past its deadline against the department, and is None before its first case
     """
     tk.check_access("govdata_demand_figures", context, data_dict)
@@ -62,6 +63,7 @@ def govdata_demand_figures(context: Context, data_dict: DataDict) -> dict[str, d
             "provided_on_time": provided_on_time,
             "provide_on_time_rate": calendar.on_time_rate(provided_on_time, provide_due),
             "days_to_provide": calendar.mean_days([days for days, _on_time in provisions]),
+            "open": sum(1 for d in demands if d.state in (workflow.ROUTED, workflow.ACCEPTED)),
             "overdue": late_confirm + late_provide,
             "on_time_rate": calendar.on_time_rate(confirmed_on_time + provided_on_time, confirm_due + provide_due),
             "supporters": sum(d.supporters or 0 for d in demands),

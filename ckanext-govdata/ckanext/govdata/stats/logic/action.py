@@ -9,10 +9,14 @@ from ckan.types import Context, DataDict
 
 from ckanext.govdata import action_steps, calendar, settings, vocabularies
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.stats import counter_reads, counters, feature_figures, usage
+from ckanext.govdata.stats import bulletins, counter_reads, counters, feature_figures, usage
 from ckanext.govdata.stats.logic import schema
+from ckanext.govdata.stats.model import Bulletin
 
-__all__ = ["govdata_department_report", "govdata_overdue_list", "govdata_statistics", "govdata_stats_refresh"]
+__all__ = [
+    "govdata_bulletin_generate", "govdata_bulletin_list", "govdata_bulletin_show", "govdata_department_report",
+    "govdata_overdue_list", "govdata_statistics", "govdata_stats_refresh",
+]
 
 # Breakdowns whose keys are vocabulary values, labelled in the request's language.
 LABELLED = {
@@ -288,3 +292,77 @@ def govdata_stats_refresh(context: Context, data_dict: DataDict) -> dict[str, An
     counters.refresh(ids)
     action_steps.finish(context)
     return {"refreshed": len(set(ids))}
+
+
+def _not_after_today(day: Any) -> None:
+    if day > calendar.today():
+        raise tk.ValidationError({"date": [bilingual("{field} must not be in the future", field=("日期", "Date"))]})
+
+
+@action_steps.atomic
+def govdata_bulletin_generate(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Generate (or generate again, replacing) the weekly bulletin or the daily notices, and
+    mail each department's editors and admins its daily notice when something is open, overdue
+    or stale (once per day). Sysadmins only; cron runs ``ckan govdata stats bulletin``.
+
+    :param kind: ``weekly`` (every department ranked; ``stats/bulletins.py`` documents the score)
+        or ``daily`` (one notice per department)
+    :param date: a day of the week (weekly; default the last week ended) or the day (daily;
+        default today), a local date, not in the future
+    :returns: ``kind``, ``period_start``, ``period_end``, ``bulletins`` (their ids) and ``mails`` sent
+    """
+    data = _validate(data_dict, schema.bulletin_generate_schema(), context)
+    tk.check_access("govdata_bulletin_generate", context, data)
+    today = calendar.today()
+    if data["kind"] == bulletins.WEEKLY:
+        start, end = bulletins.week_of(data.get("date") or bulletins.last_full_week(today))
+        _not_after_today(start)
+        ids, mails = bulletins.generate_weekly(start), 0
+    else:
+        start = end = data.get("date") or today
+        _not_after_today(start)
+        ids = bulletins.generate_daily(start)
+        mails = bulletins.mail_daily(ids)
+    action_steps.finish(context)
+    return {"kind": data["kind"], "period_start": start.isoformat(), "period_end": end.isoformat(),
+            "bulletins": ids, "mails": mails}
+
+
+@tk.side_effect_free
+def govdata_bulletin_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The bulletins the caller may read, newest first, without their content: every one for
+    sysadmins; the weekly bulletins and their own departments' daily notices for a department's staff.
+
+    :param kind: ``weekly`` or ``daily`` (default both)
+    :param id: one department's daily notices (id or name)
+    :param limit: at most this many (default 50, at most 500); ``offset`` skips as many
+    :returns: ``count`` and ``results``
+    """
+    data = _validate(data_dict, schema.bulletin_list_schema(), context)
+    tk.check_access("govdata_bulletin_list", context, data)
+    user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    query = bulletins.visible(model.Session.query(Bulletin), bool(user and user.sysadmin), _staff_department_ids(user))
+    if data.get("kind"):
+        query = query.filter(Bulletin.kind == data["kind"])
+    if data.get("id"):
+        query = query.filter(Bulletin.department_id == _department(data["id"]).id)
+    rows = (query.order_by(Bulletin.period_start.desc(), Bulletin.kind.desc(), Bulletin.department_id)
+            .offset(data["offset"]).limit(data["limit"]).all())
+    return {"count": query.count(), "results": [bulletins.bulletin_dict(row, content=False) for row in rows]}
+
+
+@tk.side_effect_free
+def govdata_bulletin_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One bulletin with its content: a weekly bulletin (``content.departments``, ranked) for the
+    bureau and any department's staff, a daily notice for the bureau and the department's staff.
+
+    :param id: the bulletin's id
+    """
+    data = _validate(data_dict, schema.bulletin_show_schema(), context)
+    bulletin = model.Session.get(Bulletin, data["id"])
+    # Who may see it depends on the bulletin: unknown ids are refused like others' notices.
+    target = {"kind": bulletin.kind, "department_id": bulletin.department_id} if bulletin else {}
+    tk.check_access("govdata_bulletin_show", context, target)
+    if bulletin is None:
+        raise tk.ObjectNotFound(bilingual("{field} not found: {value}", field=("公告", "Bulletin"), value=data["id"]))
+    return bulletins.bulletin_dict(bulletin)

@@ -9,7 +9,10 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.govdata.stats import counters
 
-__all__ = ["govdata_department_report", "govdata_overdue_list", "govdata_statistics", "govdata_stats_refresh"]
+__all__ = [
+    "govdata_bulletin_generate", "govdata_bulletin_list", "govdata_bulletin_show", "govdata_department_report",
+    "govdata_overdue_list", "govdata_statistics", "govdata_stats_refresh",
+]
 
 # Editors and admins of a department are its staff; plain members only read.
 STAFF_PERMISSION = "create_dataset"
@@ -49,7 +52,6 @@ def govdata_department_report(context: Context, data_dict: DataDict) -> AuthResu
     return _denied(tk._("Only bureau and department staff may see the monitoring report"))
 
 
-
 def govdata_stats_refresh(context: Context, data_dict: DataDict) -> AuthResult:
     """Sysadmins only (and code running with ignore_auth, such as an import's batch)."""
     return _denied(tk._("Only sysadmins may refresh the counters"))
@@ -58,3 +60,31 @@ def govdata_stats_refresh(context: Context, data_dict: DataDict) -> AuthResult:
 def govdata_overdue_list(context: Context, data_dict: DataDict) -> AuthResult:
     """As the monitoring report: a department's staff, and sysadmins for every department."""
     return govdata_department_report(context, data_dict)
+
+
+def govdata_bulletin_generate(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins only (and cron, through the CLI)."""
+    return _denied(tk._("Only sysadmins may generate bulletins"))
+
+
+def govdata_bulletin_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """The bureau and any department's staff; the action narrows the list to what each may read."""
+    user = context.get("user")
+    if user and authz.has_user_permission_for_some_org(user, STAFF_PERMISSION):
+        return {"success": True}
+    return _denied(tk._("Only bureau and department staff may see the bulletins"))
+
+
+def govdata_bulletin_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """A weekly bulletin: the bureau and any department's staff; a daily notice: the bureau and
+    the department's staff. The action passes the bulletin's ``kind`` and ``department_id``."""
+    user = context.get("user")
+    if user and data_dict.get("kind") == "weekly":
+        allowed = authz.has_user_permission_for_some_org(user, STAFF_PERMISSION)
+    elif user and data_dict.get("department_id"):
+        allowed = authz.has_user_permission_for_group_or_org(data_dict["department_id"], user, STAFF_PERMISSION)
+    else:
+        allowed = False
+    if allowed:
+        return {"success": True}
+    return _denied(tk._("Only bureau and department staff may see the bulletins"))

@@ -5,9 +5,7 @@ The pages are thin: they call the ``govdata_access_*`` actions and render their 
 from __future__ import annotations
 
 import base64
-import functools
 import io
-from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -20,6 +18,8 @@ from ckanext.govdata.access import attachments as attachment_store
 from ckanext.govdata.access import workflow
 from ckanext.govdata.messages import error_messages
 from ckanext.govdata.open_condition import Viewer
+from ckanext.govdata.view_steps import action as _action
+from ckanext.govdata.view_steps import login_required as _login_required
 
 access = Blueprint("govdata_access", __name__)
 
@@ -28,26 +28,6 @@ REQUEST_FORM_FIELDS = (
     "period_start", "period_end", "commitments", "subject_id", "subject_consent",
 )
 LIST_FILTERS = ("state", "organization_id", "overdue", "date_from", "date_to")
-
-
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
-
-
-def _action(name: str, **data: Any) -> Any:
-    return tk.get_action(name)(_context(), data)
-
-
-def _login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Sends a visitor who is not signed in to the log-in page, and back here afterwards."""
-
-    @functools.wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return tk.redirect_to("user.login", came_from=request.full_path)
-        return view(*args, **kwargs)
-
-    return guarded
 
 
 def _guarded_resource_id() -> tuple[str | None, str]:

@@ -3,9 +3,7 @@ queue and the ledger. Thin: they call the ``govdata_demand_*`` actions and rende
 from __future__ import annotations
 
 import base64
-import functools
 import io
-from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -15,6 +13,8 @@ from flask import Blueprint, request, send_file
 from ckanext.govdata.demands import workflow
 from ckanext.govdata.messages import error_messages
 from ckanext.govdata.open_condition import Viewer
+from ckanext.govdata.view_steps import action as _action
+from ckanext.govdata.view_steps import login_required as _login_required
 
 demands = Blueprint("govdata_demands", __name__)
 
@@ -24,26 +24,6 @@ FORM_FIELDS = (
 )
 LIST_FILTERS = ("state", "organization_id", "domain", "q", "overdue", "sort")
 PAGE_SIZE = 50
-
-
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
-
-
-def _action(name: str, **data: Any) -> Any:
-    return tk.get_action(name)(_context(), data)
-
-
-def _login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Sends a visitor who is not signed in to the log-in page, and back here afterwards."""
-
-    @functools.wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return tk.redirect_to("user.login", came_from=request.full_path)
-        return view(*args, **kwargs)
-
-    return guarded
 
 
 def _filters() -> dict[str, Any]:

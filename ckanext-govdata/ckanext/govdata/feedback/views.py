@@ -2,38 +2,18 @@
 reporter's own list and the departments' queue. Thin: they call the ``govdata_*`` actions."""
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.common import current_user
 from flask import Blueprint, request, send_file
 
 from ckanext.govdata.feedback import attachments
 from ckanext.govdata.messages import error_messages
+from ckanext.govdata.view_steps import action as _action
+from ckanext.govdata.view_steps import context as _context
+from ckanext.govdata.view_steps import login_required as _login_required
 
 feedback = Blueprint("govdata_feedback", __name__)
-
-
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
-
-
-def _action(name: str, **data: Any) -> Any:
-    return tk.get_action(name)(_context(), data)
-
-
-def _login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Sends a visitor who is not signed in to the log-in page, and back here afterwards."""
-
-    @functools.wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return tk.redirect_to("user.login", came_from=request.full_path)
-        return view(*args, **kwargs)
-
-    return guarded
 
 
 def _published(package_id: str) -> dict[str, Any] | None:

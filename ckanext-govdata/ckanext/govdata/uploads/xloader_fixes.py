@@ -25,7 +25,3 @@ def create_column_indexes(fields: list[dict[str, Any]], resource_id: str, logger
         loader._enable_fulltext_trigger(connection, resource_id)
     logger.info("...column indexes created.")
 
-
-def install() -> None:
-    """xloader's job calls ``loader.create_column_indexes`` through the module."""
-    loader.create_column_indexes = create_column_indexes

@@ -82,3 +82,18 @@ def test_another_department_cannot_delete_or_change_a_rule(app, world):
                                                       "columns": ["phone"]}, other).status_code == 403
     assert len(call_action("govdata_quality_rule_list", {"user": world["callers"]["sysadmin"]["name"]},
                            package_id=world["dataset"]["id"])) == 1
+
+
+@pytest.mark.parametrize(("who", "linked"), [
+    ("anonymous", False), ("plain", False), ("other department", False), ("department", True), ("sysadmin", True),
+])
+def test_the_dataset_page_links_the_quality_page_for_those_who_may_open_it(app, world, who, linked):
+    caller = world["callers"][who]
+    headers = {"Authorization": caller["token"]} if caller else {}
+    quality_url = f"/dataset/{world['dataset']['name']}/quality"
+
+    page = app.get(f"/dataset/{world['dataset']['name']}", headers=headers).get_data(as_text=True)
+
+    assert (f'href="{quality_url}"' in page) is linked
+    if linked:
+        assert app.get(quality_url, headers=headers).status_code == 200

@@ -1,7 +1,7 @@
 """Every ``ckanext.govdata.*`` option, read once, typed and validated.
 
 Defaults and descriptions live in the ``config_declaration.yaml`` files (the package's, and
-access', showcase's, stats', curation's, demands', feedback's and quality's); this module reads them as defaults too, so an option keeps its
+access', showcase's, stats', curation's, demands', feedback's, quality's and subjects'); this module reads them as defaults too, so an option keeps its
 declared default even when the plugin declaring it is not loaded. ``validate`` runs at start-up
 (the govdata plugin's ``configure``) and raises ``CkanConfigurationException`` naming the option.
 
@@ -24,7 +24,7 @@ PREFIX = "ckanext.govdata."
 PACKAGE_DIR = pathlib.Path(__file__).parent
 DECLARATION_FILES = tuple(
     PACKAGE_DIR / part / "config_declaration.yaml"
-    for part in (".", "access", "showcase", "stats", "curation", "demands", "feedback", "quality")
+    for part in (".", "access", "showcase", "stats", "curation", "demands", "feedback", "quality", "subjects")
 )
 
 
@@ -95,6 +95,16 @@ class QualitySettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class SubjectsSettings:
+    identity_provider: str
+    key_secret: str
+    code_ttl: int
+    code_attempts: int
+    rows_per_table: int
+    max_grant_days: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     vocabularies_file: str
     city_name: str
@@ -108,6 +118,7 @@ class Settings:
     demands: DemandsSettings
     feedback: FeedbackSettings
     quality: QualitySettings
+    subjects: SubjectsSettings
 
 
 def _text(option: str, raw: Any) -> str:
@@ -206,6 +217,12 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "quality.target": _fraction,
     "quality.failing_rows_max": POSITIVE,
     "quality.statement_timeout": POSITIVE,
+    "subjects.identity_provider": _text,
+    "subjects.key_secret": _text,
+    "subjects.code_ttl": POSITIVE,
+    "subjects.code_attempts": POSITIVE,
+    "subjects.rows_per_table": POSITIVE,
+    "subjects.max_grant_days": POSITIVE,
 }
 OPTIONS = tuple(PREFIX + name for name in PARSERS)
 GROUPS: dict[str, type] = {
@@ -213,6 +230,7 @@ GROUPS: dict[str, type] = {
     "demands": DemandsSettings,
     "feedback": FeedbackSettings,
     "quality": QualitySettings,
+    "subjects": SubjectsSettings,
 }
 
 

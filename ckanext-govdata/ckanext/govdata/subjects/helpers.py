@@ -1,0 +1,35 @@
+"""Template helpers of the data-subject pages: document types and grant states by name."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.govdata.validators.subject_keys import DOCUMENT_LABELS
+
+GRANT_STATUS_LABELS = {
+    "active": "In force",
+    "pending": "Not started yet",
+    "expired": "Expired",
+    "revoked": "Revoked",
+}
+
+
+def govdata_subject_document_types() -> list[tuple[str, str]]:
+    return [(value, tk._(label)) for value, label in DOCUMENT_LABELS.items()]
+
+
+def govdata_subject_document_label(document_type: str) -> str:
+    return tk._(DOCUMENT_LABELS.get(document_type, document_type))
+
+
+def govdata_subject_grant_status_label(status: str) -> str:
+    return tk._(GRANT_STATUS_LABELS.get(status, status))
+
+
+def all_helpers() -> dict[str, Any]:
+    return {
+        "govdata_subject_document_types": govdata_subject_document_types,
+        "govdata_subject_document_label": govdata_subject_document_label,
+        "govdata_subject_grant_status_label": govdata_subject_grant_status_label,
+    }

@@ -162,15 +162,15 @@ def test_a_flagged_row_becomes_an_error_report_due_in_two_working_days(city, cod
 
     with freeze_time("2026-09-30 02:00:00"):
         report = call_action("govdata_subject_row_flag", as_user(city["person"]), subject_id=subject["id"],
-                             resource_id=table["resource_id"], row_id=row_id, description="缴费金额有误")
+                             resource_id=table["resource_id"], row=row_id, description="缴费金额有误")
     with pytest.raises(Exception) as not_mine:
         call_action("govdata_subject_row_flag", as_user(city["person"]), subject_id=subject["id"],
-                    resource_id=table["resource_id"], row_id=others_row, description="不是我的行")
+                    resource_id=table["resource_id"], row=others_row, description="不是我的行")
 
     assert report["state"] == "submitted" and report["due_date"] == "2026-10-09"
     assert report["organization_id"] == city["department"]["id"] and PERSON not in str(report)
     assert model.Session.get(Correction, report["id"]).resource_id == table["resource_id"]
     assert model.Session.query(SubjectFlag).one().correction_id == report["id"]
-    assert "row_id" in not_mine.value.error_dict
+    assert "row" in not_mine.value.error_dict
     queue = call_action("govdata_correction_list", as_user(city["editor"]), scope="review")
     assert [item["id"] for item in queue["results"]] == [report["id"]]

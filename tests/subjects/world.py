@@ -70,3 +70,37 @@ def person_dataset(department_id: str, condition: str = "conditional", title: st
                                 {"id": "amount", "type": "int"}])
     table = call_action("resource_show", factories.site_context(), id=table["resource_id"])
     return {"dataset": call_action("package_show", factories.site_context(), id=created["id"]), "table": table}
+
+
+def stored_subject(user_id: str, number: str = PERSON, document_type: str = "mainland_id") -> dict[str, Any]:
+    """A subject verified earlier (written directly: the verification has its own tests)."""
+    from ckan import model
+
+    from ckanext.govdata.subjects.model import Subject
+    from ckanext.govdata.validators import subject_keys
+
+    subject = Subject(user_id=user_id, kind=subject_keys.kind_of(document_type), document_type=document_type,
+                      number=number, number_key=subject_keys.key(number), masked=subject_keys.mask(number),
+                      provider="development")
+    model.Session.add(subject)
+    model.Session.commit()
+    return {"id": subject.id, "number": number}
+
+
+def stored_challenge(user_id: str, number: str = PERSON) -> str:
+    """A verification under way, of ``user_id``."""
+    import datetime as dt
+
+    from ckan import model
+
+    from ckanext.govdata.calendar import utcnow
+    from ckanext.govdata.subjects.model import SubjectChallenge
+    from ckanext.govdata.validators import subject_keys
+
+    challenge = SubjectChallenge(user_id=user_id, kind="person", document_type="mainland_id", number=number,
+                                 masked=subject_keys.mask(number), provider="development",
+                                 provider_state={"salt": "00", "digest": "00"}, attempts=0,
+                                 expires_at=utcnow() + dt.timedelta(minutes=10), created=utcnow())
+    model.Session.add(challenge)
+    model.Session.commit()
+    return challenge.id

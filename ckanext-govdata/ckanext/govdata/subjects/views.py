@@ -107,7 +107,7 @@ def grant_revoke(grant_id: str) -> Any:
 @subjects.route("/my-data/flag", methods=["POST"])
 @_login_required
 def flag() -> Any:
-    fields = ("subject_id", "resource_id", "row_id", "description")
+    fields = ("subject_id", "resource_id", "row", "description")
     data = {field: request.form.get(field, "").strip() for field in fields}
     try:
         correction = _action("govdata_subject_row_flag", **{k: v for k, v in data.items() if v})

@@ -68,7 +68,7 @@ def _scoped(viewer: Viewer) -> sa.orm.Query:
     return query
 
 
-def entry_dict(entry: AccessLog) -> dict[str, Any]:
+def _entry_dict(entry: AccessLog) -> dict[str, Any]:
     package = model.Package.get(entry.package_id)
     organization = model.Group.get(entry.organization_id) if entry.organization_id else None
     return {
@@ -96,7 +96,7 @@ def _page(query: sa.orm.Query, data: dict[str, Any]) -> dict[str, Any]:
         .limit(data.get("limit") or 50)
         .all()
     )
-    return {"count": query.count(), "results": [entry_dict(row) for row in rows]}
+    return {"count": query.count(), "results": [_entry_dict(row) for row in rows]}
 
 
 @tk.side_effect_free
@@ -163,7 +163,7 @@ def govdata_audit_export(context: Context, data_dict: DataDict) -> dict[str, Any
     data = action_steps.validate(data_dict, audit_export_schema(), context)
     tk.check_access("govdata_audit_export", context, data)
     query = _filtered(_scoped(Viewer.from_context(context)), data)
-    entries = [entry_dict(row) for row in query.order_by(AccessLog.created.desc()).limit(EXPORT_ROWS)]
+    entries = [_entry_dict(row) for row in query.order_by(AccessLog.created.desc()).limit(EXPORT_ROWS)]
     file_format = data.get("format") or "xlsx"
     content = _xlsx(entries) if file_format == "xlsx" else _csv(entries)
     mimetype = (

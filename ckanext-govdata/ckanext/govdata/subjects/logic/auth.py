@@ -1,10 +1,12 @@
 """Auth functions of the data-subject actions; everything not explicitly allowed is refused.
 
-A subject's rows, grants, flags and trail are theirs alone: the user who verified the subject.
+A subject's rows, grants, flags and trail are theirs alone: the user who verified the subject,
+not even a sysadmin acting for them (``auth_sysadmins_check``).
 The audit trail is for a department's staff (their datasets) and the bureau (all).
 """
 from __future__ import annotations
 
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
@@ -46,6 +48,7 @@ def govdata_subject_verify_start(context: Context, data_dict: DataDict) -> AuthR
     return _signed_in(context)
 
 
+@tk.auth_sysadmins_check
 def govdata_subject_verify_confirm(context: Context, data_dict: DataDict) -> AuthResult:
     """Only the user who started the verification may answer it."""
     viewer = Viewer.from_context(context)
@@ -60,23 +63,28 @@ def govdata_subject_list(context: Context, data_dict: DataDict) -> AuthResult:
     return _signed_in(context)
 
 
+@tk.auth_sysadmins_check
 def govdata_subject_rows(context: Context, data_dict: DataDict) -> AuthResult:
     """The rows about a subject: only its verified user."""
     return _own_subject(context, data_dict, required=False)
 
 
+@tk.auth_sysadmins_check
 def govdata_subject_row_flag(context: Context, data_dict: DataDict) -> AuthResult:
     return _own_subject(context, data_dict)
 
 
+@tk.auth_sysadmins_check
 def govdata_subject_grant_create(context: Context, data_dict: DataDict) -> AuthResult:
     return _own_subject(context, data_dict)
 
 
+@tk.auth_sysadmins_check
 def govdata_subject_grant_list(context: Context, data_dict: DataDict) -> AuthResult:
     return _own_subject(context, data_dict, required=False)
 
 
+@tk.auth_sysadmins_check
 def govdata_subject_grant_revoke(context: Context, data_dict: DataDict) -> AuthResult:
     """Only the subject who issued the grant may revoke it here (the department still may through
     ``govdata_access_grant_revoke``)."""
@@ -89,6 +97,7 @@ def govdata_subject_grant_revoke(context: Context, data_dict: DataDict) -> AuthR
     return ALLOWED
 
 
+@tk.auth_sysadmins_check
 def govdata_subject_audit_list(context: Context, data_dict: DataDict) -> AuthResult:
     """The trail of reads of a subject's rows: for the subject."""
     return _own_subject(context, data_dict, required=False)

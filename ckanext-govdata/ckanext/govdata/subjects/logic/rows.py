@@ -105,7 +105,7 @@ def govdata_subject_row_flag(context: Context, data_dict: DataDict) -> dict[str,
 
     :param subject_id: the caller's verified subject
     :param resource_id: the table
-    :param row_id: the row's ``_id``
+    :param row: the row's ``_id``
     :param description: what is wrong
     :returns: the error report (``govdata_correction_show``)
     """
@@ -119,20 +119,20 @@ def govdata_subject_row_flag(context: Context, data_dict: DataDict) -> dict[str,
     if package is None or package.id not in allowed:
         raise tk.ValidationError({"resource_id": [_error("resource_id", "{field} holds no rows about you")]})
     column = package.extras["subject_id_column"]
-    found = _search_as_portal(resource.id, column, subject.number, 1, row_id=data["row_id"])
+    found = _search_as_portal(resource.id, column, subject.number, 1, row_id=data["row"])
     if not found or not found.get("records"):
-        raise tk.ValidationError({"row_id": [_error("row_id", "{field} is not a row about you")]})
+        raise tk.ValidationError({"row": [_error("row", "{field} is not a row about you")]})
     report_context: Context = {**context, "defer_commit": True}
     correction = tk.get_action("govdata_correction_create")(report_context, {
         "package_id": package.id,
         "resource_id": resource.id,
         "location": tk._("Row _id {row} of {resource}, flagged by its data subject").format(
-            row=data["row_id"], resource=resource.name or resource.id),
+            row=data["row"], resource=resource.name or resource.id),
         "description": data["description"],
     })
     model.Session.add(SubjectFlag(
         subject_id=subject.id, correction_id=correction["id"], package_id=package.id, resource_id=resource.id,
-        row_id=data["row_id"],
+        row_id=data["row"],
     ))
     action_steps.finish(context)
     return correction

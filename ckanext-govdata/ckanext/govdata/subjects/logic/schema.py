@@ -28,7 +28,7 @@ FIELDS = Fields({
     "subject_id": "Data subject",
     "package_id": "Dataset",
     "resource_id": "Resource",
-    "row_id": "Row",
+    "row": "Row",
     "description": "Error description",
     "grantee": "Authorised user",
     "purpose": "Purpose",
@@ -84,7 +84,7 @@ def flag_schema(unicode_safe) -> Schema:
     return {
         "subject_id": [FIELDS.required, unicode_safe],
         "resource_id": [FIELDS.required, unicode_safe],
-        "row_id": [FIELDS.required, FIELDS.whole_number(1, 2**62)],
+        "row": [FIELDS.required, FIELDS.whole_number(1, 2**62)],
         "description": [FIELDS.required, FIELDS.text, FIELDS.max_length(4000)],
     }
 

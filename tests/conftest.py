@@ -1,6 +1,7 @@
 """Shared fixtures: CKAN's own (clean_db, app, with_plugins …) plus govdata's factories."""
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -83,3 +84,19 @@ def run_jobs() -> None:
     CKAN's own worker would fork a process that reloads the whole environment for each job."""
     queue = jobs.get_queue()
     rq.SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+@pytest.fixture
+def codes() -> Iterator[Any]:
+    """The development identity provider's log, where its one-time codes are (tests/subjects/world.py)."""
+    from tests.subjects.world import PROVIDER_LOG, ProviderLog
+
+    logger = logging.getLogger(PROVIDER_LOG)
+    handler, level = ProviderLog(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    # The plugins' alembic runs (clean_db) load the ini's logging, which disables loggers made before.
+    logger.disabled = False
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)

@@ -1,29 +1,13 @@
 """The fixtures of the data-subject tests: a city with data about people and enterprises, and the
-development identity provider's log."""
+development identity provider's log (``codes``, in tests/conftest.py)."""
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests import factories
-from tests.subjects.world import OTHER_PERSON, PERSON, PROVIDER_LOG, ProviderLog, person_dataset
-
-
-@pytest.fixture
-def codes() -> Iterator[ProviderLog]:
-    logger = logging.getLogger(PROVIDER_LOG)
-    handler, level = ProviderLog(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    # The plugins' alembic runs (clean_db) load the ini's logging, which disables loggers made before.
-    logger.disabled = False
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(level)
-
+from tests.subjects.world import OTHER_PERSON, PERSON, person_dataset
 
 
 @pytest.fixture

@@ -15,6 +15,13 @@ GRANT_STATUS_LABELS = {
 }
 
 
+def govdata_audit_amount(amount: int | None, unit: str) -> str:
+    if amount is None:
+        return "-"
+    label = {"rows": tk._("{count} rows"), "bytes": tk._("{count} bytes")}.get(unit, "{count} " + unit)
+    return label.format(count=amount)
+
+
 def govdata_subject_document_types() -> list[tuple[str, str]]:
     return [(value, tk._(label)) for value, label in DOCUMENT_LABELS.items()]
 
@@ -32,4 +39,5 @@ def all_helpers() -> dict[str, Any]:
         "govdata_subject_document_types": govdata_subject_document_types,
         "govdata_subject_document_label": govdata_subject_document_label,
         "govdata_subject_grant_status_label": govdata_subject_grant_status_label,
+        "govdata_audit_amount": govdata_audit_amount,
     }

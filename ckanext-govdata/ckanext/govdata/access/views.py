@@ -25,7 +25,7 @@ access = Blueprint("govdata_access", __name__)
 
 REQUEST_FORM_FIELDS = (
     "applicant_type", "applicant_name", "credit_code", "contact_phone", "contact_email", "purpose", "scenario",
-    "period_start", "period_end", "commitments", "subject_id", "subject_consent",
+    "period_start", "period_end", "commitments", "subject_id", "subject_document_type", "subject_consent",
 )
 LIST_FILTERS = ("state", "organization_id", "overdue", "date_from", "date_to")
 

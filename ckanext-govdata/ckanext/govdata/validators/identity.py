@@ -177,6 +177,18 @@ def mask(number: str | None, document_type: str | None = None) -> str:
     return text[:prefix] + MASK + (text[-suffix:] if suffix else "")
 
 
+def shown(number: str | None, document_type: str | None = None) -> str:
+    """A subject's number as pages, exports and API answers show it.
+
+    A person's document is masked; an enterprise's credit code is a public registration number
+    (published in the National Enterprise Credit Information Publicity System) and shows in full.
+    """
+    if not number:
+        return ""
+    kind = document_type or guess_type(number)
+    return str(number) if kind == CREDIT_CODE else mask(number, kind)
+
+
 def guess_type(number: str) -> str | None:
     """The type of a number stored before document types were recorded (a mainland ID or a credit code)."""
     text = normalise(number)

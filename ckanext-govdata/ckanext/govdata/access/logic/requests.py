@@ -130,6 +130,7 @@ def govdata_access_request_update(context: Context, data_dict: DataDict) -> dict
     if data["package_id"] not in (package.id, package.name):
         raise tk.ValidationError({"package_id": [_error("package_id", "{field} cannot be changed")]})
     package = request_content.dataset_for_request(context, package.id)
+    request_content.keep_stored_subject(request, data)
     checked = [attachment_store.check(upload) for upload in uploads]
     errors = request_content.check_content(data, package, uploads + list(request.attachments or []))
     if errors:
@@ -289,7 +290,8 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict
                                                              day=starts_on.isoformat())]})
     row_filter = None
     if (package.extras or {}).get("data_subject_type") in request_content.SUBJECT_TYPES:
-        row_filter = {"column": package.extras["subject_id_column"], "value": request.subject_id}
+        row_filter = {"column": package.extras["subject_id_column"], "value": request.subject_id,
+                      "document_type": request.subject_document_type}
     from_state = request.state
     request.state = next_state
     request.decided_at = utcnow()

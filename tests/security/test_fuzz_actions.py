@@ -130,6 +130,7 @@ def world() -> dict[str, Any]:
         "govdata_review_list": {"review_state": "submitted", "rows": 10, "start": 0},
         "govdata_catalogue_without_data": {"id": department["id"]},
         "govdata_catalogue_duplicates": {"id": department["id"]},
+        "govdata_catalogue_grade_violations": {"id": department["id"]},
         "govdata_overdue_list": {"id": department["id"]},
         "govdata_catalogue_item_mismatches": {"id": department["id"]},
         "govdata_overdue_reminders_send": {},
@@ -231,6 +232,7 @@ GROUPS = {
         "govdata_catalogue_import_status", "govdata_review_submit",
         "govdata_review_decide", "govdata_review_show", "govdata_review_list", "govdata_catalogue_without_data",
         "govdata_catalogue_duplicates", "govdata_overdue_list", "govdata_catalogue_item_mismatches",
+        "govdata_catalogue_grade_violations",
         "govdata_data_items_propose", "govdata_data_items_apply", "govdata_overdue_reminders_send",
     ],
     "demands": [

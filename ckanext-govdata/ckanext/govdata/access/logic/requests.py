@@ -21,6 +21,8 @@ from ckanext.govdata.access.model import AccessRequest
 from ckanext.govdata.access.workflow import APPROVED, DEPARTMENT_REVIEW, DRAFT, OPEN_STATES, REJECTED
 from ckanext.govdata.calendar import utcnow
 from ckanext.govdata.grants import AccessGrant
+from ckanext.govdata.messages import bilingual
+from ckanext.govdata.validators import grades
 
 
 def _submit(request: AccessRequest, actor_id: str) -> None:
@@ -282,6 +284,12 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict
         raise tk.ValidationError({"package_id": [_error(
             "package_id", "This dataset is no longer conditional; its requests cannot be approved"
         )]})
+    if (grades.needs_subject_or_bureau(open_condition.security_grade(package)) and not request.subject_consent
+            and not common.viewer(context).sysadmin):
+        raise tk.NotAuthorized(bilingual(
+            "Requests for data of this security grade are approved only with the data subject's consent or by "
+            "the data bureau's staff"
+        ))
     today = calendar.today()
     starts_on = max(today, request.period_start)
     expires_on = min(request.period_end, data.get("expires_on") or request.period_end)

@@ -68,6 +68,7 @@ REFUSED: dict[str, Payload] = {
     "govdata_review_list": lambda w: {},
     "govdata_catalogue_without_data": lambda w: {},
     "govdata_catalogue_duplicates": lambda w: {},
+    "govdata_catalogue_grade_violations": lambda w: {},
     "govdata_overdue_list": lambda w: {},
     "govdata_catalogue_item_mismatches": lambda w: {},
     "govdata_overdue_reminders_send": lambda w: {},

@@ -46,11 +46,11 @@ def test_prove_see_authorise_flag_and_read_the_trail(live_server, tab, codes):
     tab.goto(f"{live_server}/my-data")
     with tab.expect_navigation():
         tab.click("a[href$='/my-data/verify']")
-    tab.select_option("#field-document-type", value="mainland_id")
+    tab.select_option("#field-document-type", value="resident_id")
     tab.fill("#field-number", PERSON)
     with tab.expect_navigation():
         tab.click("button.govdata-verify-submit")
-    assert "3306**********" + PERSON[-4:] in tab.inner_text(".govdata-verify-instructions")
+    assert "3306********" + PERSON[-4:] in tab.inner_text(".govdata-verify-instructions")
     tab.fill("#field-answer", last_code(codes, person["name"]))
     _shot(tab, "verify-code")
     with tab.expect_navigation():
@@ -95,6 +95,6 @@ def test_prove_see_authorise_flag_and_read_the_trail(live_server, tab, codes):
     tab.goto(f"{live_server}/my-data#trail")
     trail = tab.locator("#trail + .govdata-audit-trail")
     text = trail.inner_text()
-    assert lender["name"] in text and "我的数据" in text and "3306**********" + PERSON[-4:] in text
+    assert lender["name"] in text and "我的数据" in text and "3306********" + PERSON[-4:] in text
     assert PERSON not in tab.content()
     _shot(tab, "trail")

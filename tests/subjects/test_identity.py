@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("clean_db", "with_plugins")
 def test_a_person_proves_their_id_with_the_code_and_only_keyed_and_masked_forms_leave(city, codes, mail_server):
     subject = verify(codes, city["person"])
 
-    assert subject["kind"] == "person" and subject["masked"] == "3306**********" + PERSON[-4:]
+    assert subject["kind"] == "person" and subject["masked"] == "3306********" + PERSON[-4:]
     assert PERSON not in str(subject)
     stored = model.Session.query(Subject).one()
     assert stored.number_key == subject_keys.key(PERSON) and stored.provider == "development"
@@ -32,7 +32,7 @@ def test_a_person_proves_their_id_with_the_code_and_only_keyed_and_masked_forms_
 
 def test_a_wrong_code_is_refused_and_too_many_end_the_verification(city, codes, ckan_config, monkeypatch):
     monkeypatch.setitem(ckan_config, "ckanext.govdata.subjects.code_attempts", "2")
-    started = call_action("govdata_subject_verify_start", as_user(city["person"]), document_type="mainland_id",
+    started = call_action("govdata_subject_verify_start", as_user(city["person"]), document_type="resident_id",
                           number=PERSON)
     code = last_code(codes, city["person"]["name"])
     wrong = "000000" if code != "000000" else "111111"
@@ -53,7 +53,7 @@ def test_a_wrong_code_is_refused_and_too_many_end_the_verification(city, codes, 
 
 
 def test_someone_else_cannot_answer_my_verification(city, codes):
-    started = call_action("govdata_subject_verify_start", as_user(city["person"]), document_type="mainland_id",
+    started = call_action("govdata_subject_verify_start", as_user(city["person"]), document_type="resident_id",
                           number=PERSON)
     code = last_code(codes, city["person"]["name"])
 
@@ -65,8 +65,8 @@ def test_someone_else_cannot_answer_my_verification(city, codes):
 
 
 @pytest.mark.parametrize(("document_type", "number", "named"), [
-    ("mainland_id", PERSON[:-1] + ("0" if PERSON[-1] != "0" else "1"), "GB 11643"),
-    ("mainland_id", "12345", "GB 11643"),
+    ("resident_id", PERSON[:-1] + ("0" if PERSON[-1] != "0" else "1"), "GB 11643"),
+    ("resident_id", "12345", "GB 11643"),
     ("credit_code", ENTERPRISE[:-1] + ("0" if ENTERPRISE[-1] != "0" else "1"), "GB 32100"),
 ])
 def test_a_mistyped_document_is_refused_naming_its_type(city, document_type, number, named):
@@ -100,7 +100,7 @@ def test_a_person_verified_by_one_account_cannot_be_claimed_by_another(city, cod
 
 def test_anonymous_visitors_cannot_start(city):
     with pytest.raises(Exception) as refused:
-        call_action("govdata_subject_verify_start", as_user(None), document_type="mainland_id", number=PERSON)
+        call_action("govdata_subject_verify_start", as_user(None), document_type="resident_id", number=PERSON)
     assert type(refused.value).__name__ == "NotAuthorized"
 
 

@@ -29,9 +29,9 @@ def test_visitors_are_sent_to_sign_in(app):
 def test_a_person_proves_who_they_are_on_the_pages_and_sees_their_rows_masked(app, city, codes):
     headers = _headers(city["person"])
     empty = app.get("/my-data", headers=headers).body
-    refused = app.post("/my-data/verify", data={"document_type": "mainland_id", "number": PERSON[:-1] + "Y"},
+    refused = app.post("/my-data/verify", data={"document_type": "resident_id", "number": PERSON[:-1] + "Y"},
                        headers=headers).body
-    started = app.post("/my-data/verify", data={"document_type": "mainland_id", "number": PERSON},
+    started = app.post("/my-data/verify", data={"document_type": "resident_id", "number": PERSON},
                        headers=headers).body
     challenge_id = re.search(r'name="challenge_id" value="([^"]+)"', started).group(1)
     wrong = app.post("/my-data/verify/confirm", data={"challenge_id": challenge_id, "answer": "abc"},
@@ -42,13 +42,13 @@ def test_a_person_proves_who_they_are_on_the_pages_and_sees_their_rows_masked(ap
 
     assert "身份核验" in empty and "govdata-subject-table" not in empty
     assert 'data-field="number"' in refused and "GB 11643" in refused
-    assert "3306**********" + PERSON[-4:] in started and PERSON not in started
+    assert "3306********" + PERSON[-4:] in started and PERSON not in started
     assert 'data-field="answer"' in wrong
     assert confirmed.status_code == 200 and "核验成功" in confirmed.body
     assert page.count("govdata-subject-table") == 2 and "社保缴纳记录" in page and "公积金缴存记录" in page
     assert "张三" in page and "李四" not in page and "不予开放的记录" not in page
     assert PERSON not in page and OTHER_PERSON not in page
-    assert "3306**********" + PERSON[-4:] in page
+    assert "3306********" + PERSON[-4:] in page
 
 
 def test_authorise_revoke_and_flag_from_the_page(app, city, codes):
@@ -88,12 +88,12 @@ def test_the_staff_page_and_export_show_the_departments_trail_masked(app, city, 
     exported = app.post("/audit/export", headers=_headers(city["editor"]), data={"format": "csv", "subject": PERSON})
     refused_export = app.post("/audit/export", headers=_headers(city["outsider"]), data={"format": "csv"})
 
-    assert "2 条记录" in page and "我的数据" in page and "3306**********" + PERSON[-4:] in page
+    assert "2 条记录" in page and "我的数据" in page and "3306********" + PERSON[-4:] in page
     assert "2 条记录" in by_subject and PERSON not in page + by_subject
     assert "0 条记录" in other
     assert plain.status_code == refused_export.status_code == 403
     csv_text = exported.get_data().decode("utf-8-sig")
-    assert exported.status_code == 200 and "3306**********" + PERSON[-4:] in csv_text and PERSON not in csv_text
+    assert exported.status_code == 200 and "3306********" + PERSON[-4:] in csv_text and PERSON not in csv_text
     assert len(csv_text.strip().splitlines()) == 3
 
 

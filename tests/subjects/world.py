@@ -47,7 +47,7 @@ def last_code(codes: ProviderLog, user_name: str) -> str:
 
 
 def verify(codes: ProviderLog, user: dict[str, Any], number: str = PERSON,
-           document_type: str = "mainland_id", **extra: Any) -> dict[str, Any]:
+           document_type: str = "resident_id", **extra: Any) -> dict[str, Any]:
     started = call_action("govdata_subject_verify_start", as_user(user), document_type=document_type,
                           number=number, **extra)
     return call_action("govdata_subject_verify_confirm", as_user(user), challenge_id=started["challenge_id"],
@@ -72,7 +72,7 @@ def person_dataset(department_id: str, condition: str = "conditional", title: st
     return {"dataset": call_action("package_show", factories.site_context(), id=created["id"]), "table": table}
 
 
-def stored_subject(user_id: str, number: str = PERSON, document_type: str = "mainland_id") -> dict[str, Any]:
+def stored_subject(user_id: str, number: str = PERSON, document_type: str = "resident_id") -> dict[str, Any]:
     """A subject verified earlier (written directly: the verification has its own tests)."""
     from ckan import model
 
@@ -97,7 +97,7 @@ def stored_challenge(user_id: str, number: str = PERSON) -> str:
     from ckanext.govdata.subjects.model import SubjectChallenge
     from ckanext.govdata.validators import subject_keys
 
-    challenge = SubjectChallenge(user_id=user_id, kind="person", document_type="mainland_id", number=number,
+    challenge = SubjectChallenge(user_id=user_id, kind="person", document_type="resident_id", number=number,
                                  masked=subject_keys.mask(number), provider="development",
                                  provider_state={"salt": "00", "digest": "00"}, attempts=0,
                                  expires_at=utcnow() + dt.timedelta(minutes=10), created=utcnow())

@@ -28,7 +28,7 @@ from ckan.types import Context
 
 from ckanext.govdata import calendar, grants, request_scope, settings
 from ckanext.govdata.grants import AccessGrant, AccessLog
-from ckanext.govdata.validators import subject_keys
+from ckanext.govdata.validators import grades, subject_keys
 
 UNCONDITIONAL = "unconditional"
 CONDITIONAL = "conditional"
@@ -68,10 +68,21 @@ def declared_condition(package: Package) -> str | None:
     return _extra(package, "open_condition")
 
 
+def security_grade(package: Package) -> str | None:
+    if isinstance(package, model.Package):
+        return (package.extras or {}).get("security_grade")
+    return _extra(package, "security_grade")
+
+
 def condition_of(package: Package) -> str:
-    """The condition that governs the data: anything not recognised counts as not-open."""
+    """The condition that governs the data: anything not recognised counts as not-open, and a
+    condition the dataset's security grade does not allow (saved before the grade table bound it)
+    counts as the most open one it allows (validators.grades)."""
     value = declared_condition(package)
-    return value if value in CONDITIONS else NOT_OPEN
+    if value not in CONDITIONS:
+        return NOT_OPEN
+    allowed = grades.allowed_conditions(security_grade(package))
+    return value if value in allowed else allowed[0]
 
 
 def _owner_org(package: Package) -> str | None:

@@ -111,6 +111,7 @@ class Settings:
     list_not_open: bool
     content_security_policy: str
     max_request_size: int
+    security_grade_table: tuple[tuple[str, str], ...]
     access: AccessSettings
     showcase: ShowcaseSettings
     stats: StatsSettings
@@ -158,6 +159,17 @@ def _words(option: str, raw: Any) -> tuple[str, ...]:
     raise TypeError("must be a list of words separated by spaces")
 
 
+def _pairs(option: str, raw: Any) -> tuple[tuple[str, str], ...]:
+    """``key:value`` words (``1:unconditional 2:conditional``); what the values mean is checked by their module."""
+    pairs = []
+    for word in _words(option, raw):
+        key, colon, value = word.partition(":")
+        if not (key and colon and value):
+            raise ValueError(f"must be key:value words separated by spaces: {word!r}")
+        pairs.append((key, value))
+    return tuple(pairs)
+
+
 def _fraction(option: str, raw: Any) -> float:
     if isinstance(raw, bool):
         raise TypeError("must be a number between 0 and 1")
@@ -179,6 +191,7 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "list_not_open": _bool,
     "content_security_policy": _text,
     "max_request_size": ANY,
+    "security_grade_table": _pairs,
     "access.platform_limit_days": POSITIVE,
     "access.department_limit_days": POSITIVE,
     "access.remind_days_before": ANY,

@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.govdata.validators.subject_keys import DOCUMENT_LABELS
+from ckanext.govdata.validators.identity import BY_VALUE, DOCUMENT_TYPES
 
 GRANT_STATUS_LABELS = {
     "active": "In force",
@@ -23,11 +23,12 @@ def govdata_audit_amount(amount: int | None, unit: str) -> str:
 
 
 def govdata_subject_document_types() -> list[tuple[str, str]]:
-    return [(value, tk._(label)) for value, label in DOCUMENT_LABELS.items()]
+    return [(document.value, tk._(document.label)) for document in DOCUMENT_TYPES]
 
 
 def govdata_subject_document_label(document_type: str) -> str:
-    return tk._(DOCUMENT_LABELS.get(document_type, document_type))
+    document = BY_VALUE.get(document_type)
+    return tk._(document.label) if document else document_type
 
 
 def govdata_subject_grant_status_label(status: str) -> str:

@@ -43,7 +43,7 @@ def mine() -> Any:
 @_login_required
 def verify() -> Any:
     """Prove who you are: the document, then the identity provider's step."""
-    data: dict[str, Any] = {"document_type": request.values.get("document_type", "mainland_id")}
+    data: dict[str, Any] = {"document_type": request.values.get("document_type", "resident_id")}
     errors: dict[str, Any] = {}
     challenge = None
     if request.method == "POST":

@@ -1,9 +1,9 @@
-"""A data subject's document number as the portal keeps it: normalised for matching rows, keyed
-(HMAC) for logs and look-ups, masked for display.
+"""A data subject's document number as the portal keeps it: checked and normalised by its type
+(``identity``), keyed (HMAC) for logs and look-ups, shown masked.
 
 Subjects are named by ``(document_type, number)`` pairs. The number itself is kept only where a
 datastore row has to be matched (a verified subject, a grant's row filter); the audit trail and
-every page keep the key and the masked form. The key is an HMAC with the portal's secret
+every page keep the key and the shown form. The key is an HMAC with the portal's secret
 (``ckanext.govdata.subjects.key_secret``, else CKAN's ``SECRET_KEY``): document numbers are too
 few to hide behind a plain hash.
 """
@@ -15,40 +15,20 @@ import hmac
 import ckan.plugins.toolkit as tk
 
 from ckanext.govdata import settings
-from ckanext.govdata.validators import rules
+from ckanext.govdata.validators import identity
 
-MAINLAND_ID = "mainland_id"
-CREDIT_CODE = "credit_code"
-# Document type → (subject kind, format check). Other identity documents join this table.
-DOCUMENT_TYPES = {
-    MAINLAND_ID: ("person", rules.is_id_number),
-    CREDIT_CODE: ("enterprise", rules.is_credit_code),
-}
-# What the refusal of each type names (an English msgid; Chinese in the catalogue).
-DOCUMENT_LABELS = {
-    MAINLAND_ID: "Mainland resident ID card (GB 11643)",
-    CREDIT_CODE: "Unified social credit code (GB 32100)",
-}
-# The refusal of a number that fails its type's rule, naming the type (English msgids).
-DOCUMENT_REFUSALS = {
-    MAINLAND_ID: "{field} is not a valid mainland resident ID card number (GB 11643 check digit)",
-    CREDIT_CODE: "{field} is not a valid unified social credit code (GB 32100 check character)",
-}
-
-
-def normalise(number: str) -> str:
-    """Upper case without spaces: ``x`` and ``X`` are the same check character."""
-    return "".join(str(number).split()).upper()
+DOCUMENT_TYPES = identity.BY_VALUE
 
 
 def kind_of(document_type: str) -> str | None:
-    entry = DOCUMENT_TYPES.get(document_type)
-    return entry[0] if entry else None
+    """``person`` or ``enterprise``; None for an unknown type."""
+    document = DOCUMENT_TYPES.get(document_type)
+    return document.subject_type if document else None
 
 
-def is_valid(document_type: str, number: str) -> bool:
-    entry = DOCUMENT_TYPES.get(document_type)
-    return entry is not None and entry[1](normalise(number))
+def check(document_type: str, number: str) -> str:
+    """The normalised number; ``rules.RuleError`` naming the document type when it is not one."""
+    return identity.check_document(document_type, number)
 
 
 def _secret() -> bytes:
@@ -58,13 +38,10 @@ def _secret() -> bytes:
 
 def key(number: str) -> str:
     """The subject's key: the same number gives the same key whatever document type names it."""
-    return hmac.new(_secret(), normalise(number).encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(_secret(), identity.normalise(number).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def mask(number: str) -> str:
-    """The first four and last four characters (3301**********1234); short numbers keep less."""
-    value = normalise(number)
-    if len(value) <= 4:
-        return "*" * len(value)
-    shown = 4 if len(value) >= 12 else 2
-    return value[:shown] + "*" * (len(value) - 2 * shown) + value[-shown:]
+def mask(number: str, document_type: str | None = None) -> str:
+    """The number as every page, export and API answer shows it (``identity.shown``: a person's
+    document masked, an enterprise's public credit code in full)."""
+    return identity.shown(identity.normalise(number), document_type)

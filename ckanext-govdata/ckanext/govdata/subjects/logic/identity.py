@@ -15,7 +15,7 @@ from ckanext.govdata.open_condition import Viewer
 from ckanext.govdata.subjects import providers, queries
 from ckanext.govdata.subjects.logic.schema import _error, verify_confirm_schema, verify_start_schema
 from ckanext.govdata.subjects.model import Subject, SubjectChallenge
-from ckanext.govdata.validators import subject_keys
+from ckanext.govdata.validators import rules, subject_keys
 
 VERIFIED = "verified"
 FAILED = "failed"
@@ -30,10 +30,10 @@ def _claim(challenge: SubjectChallenge) -> providers.Claim:
 
 def _check_document(document_type: str, number: str) -> str:
     """The normalised number, or a ValidationError naming the document type."""
-    normalised = subject_keys.normalise(number)
-    if not subject_keys.is_valid(document_type, normalised):
-        raise tk.ValidationError({"number": [_error("number", subject_keys.DOCUMENT_REFUSALS[document_type])]})
-    return normalised
+    try:
+        return subject_keys.check(document_type, number)
+    except rules.RuleError as refused:
+        raise tk.ValidationError({"number": [_error("number", refused.msgid, **refused.params)]}) from None
 
 
 @action_steps.atomic
@@ -41,7 +41,10 @@ def govdata_subject_verify_start(context: Context, data_dict: DataDict) -> dict[
     """Claim to be the person of an identity document, or to act for an enterprise, and start
     the identity provider's step.
 
-    :param document_type: ``mainland_id`` (a person) or ``credit_code`` (an enterprise)
+    :param document_type: a person's identity document (``resident_id``,
+        ``foreign_permanent_residence``, ``hk_macao_travel_permit``, ``taiwan_travel_permit``,
+        ``hmt_residence_permit``, ``chinese_passport``, ``foreign_passport``) or an enterprise's
+        ``credit_code`` (``validators.identity``)
     :param number: the document number (checked by its own format rule)
     :param agent_name: for an enterprise, the authorised agent's name (the signed-in user acts)
     :returns: ``challenge_id``, the provider's ``instructions``, ``masked`` and ``expires_at``
@@ -63,7 +66,7 @@ def govdata_subject_verify_start(context: Context, data_dict: DataDict) -> dict[
     provider = providers.current()
     challenge = SubjectChallenge(
         user_id=user_id, kind=kind, document_type=data["document_type"], number=number,
-        masked=subject_keys.mask(number), agent_name=data.get("agent_name") if kind == "enterprise" else None,
+        masked=subject_keys.mask(number, data["document_type"]), agent_name=data.get("agent_name") if kind == "enterprise" else None,
         provider=provider.name, attempts=0, created=utcnow(),
         expires_at=utcnow() + dt.timedelta(seconds=settings.current().subjects.code_ttl),
     )

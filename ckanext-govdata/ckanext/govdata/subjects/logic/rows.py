@@ -36,11 +36,11 @@ def _search_as_portal(resource_id: str, column: str, number: str, limit: int, ro
         return None
 
 
-def _masked_records(records: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
+def _masked_records(records: list[dict[str, Any]], column: str, subject: Subject) -> list[dict[str, Any]]:
     """The subject column is shown masked, like every document number on the portal."""
     for record in records:
         if record.get(column) is not None:
-            record[column] = subject_keys.mask(str(record[column]))
+            record[column] = subject_keys.mask(str(record[column]), subject.document_type)
     return records
 
 
@@ -91,7 +91,7 @@ def govdata_subject_rows(context: Context, data_dict: DataDict) -> list[dict[str
                     "resource_name": resource.name,
                     "column": column,
                     "fields": [field for field in result.get("fields") or [] if field.get("id") != "_full_text"],
-                    "records": _masked_records(records, column),
+                    "records": _masked_records(records, column, subject),
                     "total": result.get("total", len(records)),
                     "condition": open_condition.condition_of(package),
                 })

@@ -11,7 +11,7 @@ from ckan.types import Schema
 
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.validators import Fields, stripped
-from ckanext.govdata.validators.subject_keys import DOCUMENT_TYPES
+from ckanext.govdata.validators.identity import BY_VALUE
 
 EXPORT_FORMATS = ("xlsx", "csv")
 CHANNELS = ("download", "dump", "datastore_search", "datastore_search_sql", "mydata")
@@ -55,7 +55,7 @@ def _error(field: str, msgid: str, **params: Any) -> str:
 @validator_args
 def verify_start_schema(ignore_missing, unicode_safe) -> Schema:
     return {
-        "document_type": [FIELDS.required, FIELDS.choice(tuple(DOCUMENT_TYPES))],
+        "document_type": [FIELDS.required, FIELDS.choice(tuple(BY_VALUE))],
         "number": [FIELDS.required, FIELDS.text, stripped, FIELDS.max_length(64)],
         "agent_name": [ignore_missing, stripped, FIELDS.text, FIELDS.max_length(200)],
     }

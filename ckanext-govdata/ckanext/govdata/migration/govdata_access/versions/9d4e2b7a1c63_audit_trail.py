@@ -2,7 +2,7 @@
 a trigger that refuses to change or delete an entry
 
 Revision ID: 9d4e2b7a1c63
-Revises: 5b1e7f0c2a9d
+Revises: 3a7d2e91c4b5
 Create Date: 2026-12-04 11:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '9d4e2b7a1c63'
-down_revision = '5b1e7f0c2a9d'
+down_revision = '3a7d2e91c4b5'
 branch_labels = None
 depends_on = None
 

@@ -84,7 +84,7 @@ def govdata_subject_verify_start(context: Context, data_dict: DataDict) -> dict[
     }
 
 
-def _refused(context: Context, challenge: SubjectChallenge, msgid: str) -> tk.ValidationError:
+def _refused(context: Context, msgid: str) -> tk.ValidationError:
     """The answer is refused; the attempt it cost is kept."""
     action_steps.finish(context)
     return tk.ValidationError({"answer": [_error("answer", msgid)]})
@@ -107,16 +107,16 @@ def govdata_subject_verify_confirm(context: Context, data_dict: DataDict) -> dic
             "challenge_id", "{field} is finished: start a new verification"
         )]})
     if challenge.expires_at < utcnow():
-        raise _refused(context, challenge, "{field} has expired: start a new verification")
+        raise _refused(context, "{field} has expired: start a new verification")
     provider = providers.current()
     if provider.name != challenge.provider:
-        raise _refused(context, challenge, "{field}: the identity provider changed, start a new verification")
+        raise _refused(context, "{field}: the identity provider changed, start a new verification")
     challenge.attempts += 1
     if not provider.confirm(_claim(challenge), dict(challenge.provider_state or {}), data["answer"]):
         if challenge.attempts >= settings.current().subjects.code_attempts:
             challenge.outcome, challenge.number = FAILED, None
-            raise _refused(context, challenge, "{field} was wrong too many times: start a new verification")
-        raise _refused(context, challenge, "{field} is not correct")
+            raise _refused(context, "{field} was wrong too many times: start a new verification")
+        raise _refused(context, "{field} is not correct")
     key = subject_keys.key(challenge.number)
     subject = (
         model.Session.query(Subject)

@@ -42,6 +42,16 @@ def test_the_configured_table_overrides_a_grade():
     assert grades.table()["1"] == "unconditional"
 
 
+@pytest.mark.parametrize("table", ["1:bogus", "9:not-open", "1"])
+def test_a_bad_table_stops_start_up_naming_the_option(monkeypatch, table):
+    from ckan.exceptions import CkanConfigurationException
+
+    monkeypatch.setitem(tk.config, grades.OPTION, table)
+
+    with pytest.raises(CkanConfigurationException, match="security_grade_table"):
+        grades.table()
+
+
 @pytest.mark.parametrize(("grade", "condition"), [("2", "unconditional"), ("3", "unconditional"),
                                                   ("4", "conditional"), ("4", "unconditional")])
 def test_creating_a_dataset_opened_beyond_its_grade_is_refused(department, grade, condition):

@@ -89,16 +89,23 @@ def marked_text(chunks: Iterable[bytes], text: str, delimiter: str = ",") -> Ite
     output_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    first = True
-    for row in csv.reader(lines, delimiter=delimiter):
-        writer.writerow([*row, COLUMN if first else safe_cell(text)])
-        data = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        if first and byte_order_mark:
-            data = "\ufeff" + data
-        first = False
-        yield data.encode(output_encoding, errors="replace")
+    if byte_order_mark:
+        buffer.write("\ufeff")
+    rows = csv.reader(lines, delimiter=delimiter)
+    for row in rows:
+        writer.writerow([*row, COLUMN])
+        break
+    cell = safe_cell(text)
+    for row in rows:
+        row.append(cell)
+        writer.writerow(row)
+        # Sent in pieces of about one read's size, not row by row.
+        if buffer.tell() >= SNIFF_BYTES:
+            yield buffer.getvalue().encode(output_encoding, errors="replace")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode(output_encoding, errors="replace")
 
 
 def marked_xlsx(content: bytes, text: str) -> bytes:

@@ -26,6 +26,10 @@ def reset_database() -> None:
     from ckan import model
     from ckan.cli.db import _resolve_alembic_config, _run_migrations
 
+    with model.meta.engine.begin() as connection:
+        # The audit trail refuses DELETE, which rebuild_db uses; its owner may TRUNCATE it.
+        if sa.inspect(connection).has_table("govdata_access_log"):
+            connection.execute(sa.text("TRUNCATE govdata_access_log"))
     model.repo.rebuild_db()
     for plugin in tk.aslist(tk.config.get("ckan.plugins")):
         if os.path.exists(_resolve_alembic_config(plugin)):

@@ -18,12 +18,13 @@ from ckan.tests.helpers import call_action
 
 from ckanext.govdata.curation import background
 from tests import factories
+from tests.subjects import world as subjects_world
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
 PLUGINS = (
     "govdata", "govdata_access", "govdata_stats", "govdata_showcase", "govdata_curation", "govdata_demands",
-    "govdata_feedback", "govdata_quality",
+    "govdata_feedback", "govdata_quality", "govdata_subjects",
 )
 
 Payload = Callable[[dict[str, Any]], dict[str, Any]]
@@ -67,6 +68,7 @@ REFUSED: dict[str, Payload] = {
     "govdata_review_list": lambda w: {},
     "govdata_catalogue_without_data": lambda w: {},
     "govdata_catalogue_duplicates": lambda w: {},
+    "govdata_catalogue_grade_violations": lambda w: {},
     "govdata_overdue_list": lambda w: {},
     "govdata_catalogue_item_mismatches": lambda w: {},
     "govdata_overdue_reminders_send": lambda w: {},
@@ -111,6 +113,15 @@ REFUSED: dict[str, Payload] = {
     "govdata_quality_result_show": lambda w: {"package_id": w["dataset"]["id"]},
     "govdata_quality_failing_rows": lambda w: {"rule_id": w["quality_rule"]["id"]},
     "govdata_quality_figures": lambda w: {},
+    "govdata_subject_verify_confirm": lambda w: {"challenge_id": w["challenge"], "answer": "123456"},
+    "govdata_subject_row_flag": lambda w: {"subject_id": w["subject"]["id"], "resource_id": w["table"]["id"],
+                                           "row": 1, "description": "有误"},
+    "govdata_subject_grant_create": lambda w: {"subject_id": w["subject"]["id"], "package_id": w["dataset"]["id"],
+                                               "grantee": w["sysadmin"]["name"], "purpose": "核验",
+                                               "expires_on": "2030-01-01"},
+    "govdata_subject_grant_revoke": lambda w: {"id": w["subject_grant"]["id"]},
+    "govdata_audit_list": lambda w: {},
+    "govdata_audit_export": lambda w: {"format": "csv"},
 }
 
 # Open to every signed-in user for their own things; refused to anonymous visitors. The plain
@@ -201,6 +212,32 @@ SIGNED_IN: dict[str, tuple[str, Payload, Call]] = {
         "marks the caller's own notices read (filtered on the caller)",
         lambda w: {"id": w["demand"]["id"]},
         ("govdata_demand_route", lambda w: {"id": w["demand"]["id"], "outcome": "dismiss", "reason": "x"}),
+    ),
+    "govdata_subject_verify_start": (
+        "anyone registered may prove who they are",
+        lambda w: {"document_type": "credit_code", "number": factories.credit_code("91330600MA2BC0KY2"),
+                   "agent_name": "经办人"},
+        ("govdata_subject_verify_confirm", lambda w: {"challenge_id": w["challenge"], "answer": "123456"}),
+    ),
+    "govdata_subject_list": (
+        "lists the caller's own verified subjects",
+        lambda w: {},
+        ("govdata_audit_list", lambda w: {}),
+    ),
+    "govdata_subject_rows": (
+        "the rows about the caller's own subjects (none for a plain user)",
+        lambda w: {},
+        ("govdata_subject_rows", lambda w: {"subject_id": w["subject"]["id"]}),
+    ),
+    "govdata_subject_grant_list": (
+        "lists the grants the caller's own subjects issued",
+        lambda w: {},
+        ("govdata_subject_grant_list", lambda w: {"subject_id": w["subject"]["id"]}),
+    ),
+    "govdata_subject_audit_list": (
+        "the trail of reads of the caller's own subjects' rows",
+        lambda w: {},
+        ("govdata_subject_audit_list", lambda w: {"subject_id": w["subject"]["id"]}),
     ),
 }
 
@@ -299,6 +336,7 @@ def world() -> dict[str, Any]:
     reporter_context = {"user": reporter["name"], "ignore_auth": False}
     correction = call_action("govdata_correction_create", dict(reporter_context), package_id=dataset["id"],
                              description="数据有误")
+    subject = subjects_world.stored_subject(applicant["id"], "91330600MA2BC0JX1X", "credit_code")
     rated = call_action("govdata_rating_create", dict(reporter_context), package_id=dataset["id"], value="bad",
                         reason="缺少说明")
     return {
@@ -318,6 +356,11 @@ def world() -> dict[str, Any]:
         # Someone else's background import.
         "import_job": background.start(sysadmin["name"], "目录.csv", b"", partial=False, confirm_duplicates=False,
                                        rows=1)["id"],
+        "subject": subject,
+        "challenge": subjects_world.stored_challenge(applicant["id"]),
+        "table": next(r for r in dataset["resources"] if r.get("datastore_active")),
+        "subject_grant": factories.grant(sysadmin["id"], dataset["id"], source=f"subject:{subject['id']}",
+                                         row_filter={"column": "credit_code", "value": "91330600MA2BC0JX1X"}),
         "quality_rule": call_action("govdata_quality_rule_create", {"user": sysadmin["name"]}, package_id=dataset["id"],
                                     kind="required", columns=["credit_code"]),
     }

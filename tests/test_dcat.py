@@ -54,3 +54,33 @@ def test_api_interface_is_a_data_service_serving_its_datasets(app, department):
     assert (subject, RDF.type, DCAT.Dataset) not in graph
     assert graph.value(subject, DCAT.endpointURL) == URIRef("https://data.sx.gov.cn/api/bus/arrival")
     assert graph.value(subject, DCAT.servesDataset) == URIRef(dataset_uri(served))
+
+
+def test_the_security_grade_is_a_concept_and_the_page_shows_it(app, department):
+    dataset = factories.dataset(department["id"], open_condition="conditional", security_grade="3")
+
+    graph = _graph(app, f"/dataset/{dataset['name']}.ttl")
+    page = app.get(f"/dataset/{dataset['name']}").body
+    grade = graph.value(URIRef(dataset_uri(dataset)), GOVDATA.securityGrade)
+
+    assert str(grade).endswith("/vocabulary/security_grades/3")
+    assert (grade, SKOS.prefLabel, Literal("三级（敏感）", lang="zh")) in graph
+    assert (grade, SKOS.prefLabel, Literal("Grade 3 (sensitive)", lang="en")) in graph
+    assert "govdata-security-grade" in page and "三级（敏感）" in page
+
+
+def test_a_grade_bounds_the_access_rights_of_an_entry_saved_before_the_table(app, department):
+    from ckan import model
+    from ckan.lib.search import rebuild
+
+    dataset = factories.dataset(department["id"])
+    package = model.Package.get(dataset["id"])
+    package.extras = dict(package.extras, security_grade="2")
+    model.Session.commit()
+    rebuild(dataset["id"])
+
+    graph = _graph(app, f"/dataset/{dataset['name']}.ttl")
+
+    assert graph.value(URIRef(dataset_uri(dataset)), DCT.accessRights) == URIRef(
+        "http://publications.europa.eu/resource/authority/access-right/RESTRICTED"
+    )

@@ -31,7 +31,7 @@ TOP_LEVEL = {
     "calendar": 3, "grants": 4, "open_condition": 5, "search": 6, "dcat": 6, "logic": 7,
     "access": FEATURE, "stats": FEATURE, "showcase": FEATURE, "curation": FEATURE,
     "uploads": FEATURE,
-    "demands": FEATURE, "feedback": FEATURE, "quality": FEATURE,
+    "demands": FEATURE, "feedback": FEATURE, "quality": FEATURE, "subjects": FEATURE,
     "plugin": INTERFACE, "views": INTERFACE, "cli": INTERFACE, "helpers": INTERFACE,
     "web_security": INTERFACE, "security_headers": INTERFACE, "demo": INTERFACE, "migration": INTERFACE,
 }

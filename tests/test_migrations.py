@@ -15,6 +15,7 @@ TABLES = {
     "govdata_feedback": {"govdata_correction", "govdata_correction_event", "govdata_rating", "govdata_rectification",
                          "govdata_feedback_notice"},
     "govdata_quality": {"govdata_quality_rule", "govdata_quality_run", "govdata_quality_result"},
+    "govdata_subjects": {"govdata_subject", "govdata_subject_challenge", "govdata_subject_flag"},
 }
 
 
@@ -39,6 +40,7 @@ def test_migrations_go_down_to_nothing_and_up_again(plugin, migrate_db_for):
     assert TABLES[plugin] <= up
     assert f"{plugin}_alembic_version" in up
     assert {"source", "note"} <= _columns("govdata_access_grant")
+    assert {"organization_id", "subject_key", "subject_masked"} <= _columns("govdata_access_log")
     assert "rules_document" in _columns("govdata_contest")
     assert "serves_data" in _columns("govdata_stats_package")
     assert "without_data" in _columns("govdata_stats_counter")

@@ -143,7 +143,9 @@ def test_the_full_cycle_grants_the_rows_of_the_data_subject(app, setting):
 
     assert checked["state"] == "department_review"
     assert decided["state"] == "approved"
-    assert decided["grant"]["row_filter"] == {"column": "credit_code", "value": request["credit_code"]}
+    assert decided["grant"]["row_filter"] == {
+        "column": "credit_code", "value": request["credit_code"], "document_type": "credit_code",
+    }
     assert [event["action"] for event in decided["events"]] == ["created", "submitted", "platform_passed", "approved"]
     # The factory's rows carry made-up codes; the subject's own code matches none of them.
     assert rows == []

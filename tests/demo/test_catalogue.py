@@ -13,7 +13,7 @@ import yaml
 from ckanext.govdata import vocabularies
 from ckanext.govdata.demo import catalogue
 from ckanext.govdata.demo.catalogue import API_TYPE, DATASET_TYPE, FIGURES, Catalogue
-from ckanext.govdata.validators import rules
+from ckanext.govdata.validators import grades, rules
 
 PACKAGE_NAME = re.compile(r"^[a-z0-9_-]{2,100}$")
 REQUIRED_FIELDS = ("title", "name", "notes", "identifier", "owner_org", "domain", "open_condition", "security_grade", "update_frequency")
@@ -105,6 +105,12 @@ def test_values_come_from_the_vocabularies(demo, shipped):
         if package.is_api:
             assert package.api_method in shipped["api_methods"]
             assert all(parameter.type in shipped["data_item_types"] for parameter in package.api_parameters)
+
+
+def test_every_entry_is_opened_no_further_than_its_security_grade_allows(demo):
+    for package in demo.packages:
+        assert grades.allows(package.security_grade, package.open_condition), package.name
+    assert {package.security_grade for package in demo.packages if package.open_condition == "unconditional"} == {"1"}
 
 
 def test_catalogue_classes_are_shared_within_one_department_and_domain(demo):

@@ -24,7 +24,7 @@ from ckan.lib.search.common import make_connection
 from ckan.tests.helpers import call_action
 
 from ckanext.govdata.demo import catalogue, loader
-from tests.conftest import _plugins_with_migrations
+from tests.conftest import _plugins_with_migrations, empty_audit_trail
 from tests.search import quality
 
 RECALL_TARGET = 0.98
@@ -53,6 +53,7 @@ def demo_loaded(reset_db, reset_index, reset_redis, migrate_db_for) -> Iterator[
     commit_each = tk.config.get("ckan.search.solr_commit")
     try:
         reset_redis()
+        empty_audit_trail()
         reset_db()
         for plugin in _plugins_with_migrations():
             migrate_db_for(plugin)

@@ -25,6 +25,7 @@ from ckanext.govdata.curation import background
 from ckanext.govdata.search import synonyms
 from tests import factories
 from tests.security import hostile
+from tests.subjects import world as subjects_world
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
@@ -58,6 +59,9 @@ def world() -> dict[str, Any]:
     rule = call_action("govdata_quality_rule_create", {"user": admin["name"]}, package_id=conditional["id"],
                        resource_id=table["id"], kind="code_list", columns=["company"], codes=["绍兴甲公司"])
     weekly = call_action("govdata_bulletin_generate", factories.site_context(), kind="weekly")["bulletins"][0]
+    subject = subjects_world.stored_subject(admin["id"], "91330600MA2BC0JX1X", "credit_code")
+    subject_grant = factories.grant(applicant["id"], conditional["id"], source=f"subject:{subject['id']}",
+                                    row_filter={"column": "credit_code", "value": "91330600MA2BC0JX1X"})
     payloads: dict[str, dict[str, Any]] = {
         "govdata_access_request_create": factories.request_fields(conditional["id"]),
         "govdata_access_request_update": {"id": request["id"], "purpose": "更新用途"},
@@ -130,6 +134,7 @@ def world() -> dict[str, Any]:
         "govdata_review_list": {"review_state": "submitted", "rows": 10, "start": 0},
         "govdata_catalogue_without_data": {"id": department["id"]},
         "govdata_catalogue_duplicates": {"id": department["id"]},
+        "govdata_catalogue_grade_violations": {"id": department["id"]},
         "govdata_overdue_list": {"id": department["id"]},
         "govdata_catalogue_item_mismatches": {"id": department["id"]},
         "govdata_overdue_reminders_send": {},
@@ -177,6 +182,24 @@ def world() -> dict[str, Any]:
         "govdata_quality_result_show": {"package_id": conditional["id"]},
         "govdata_quality_failing_rows": {"rule_id": rule["id"]},
         "govdata_quality_figures": {"organization_id": department["id"], "days": 30},
+        "govdata_subject_verify_start": {"document_type": "resident_id", "number": subjects_world.OTHER_PERSON,
+                                         "agent_name": ""},
+        "govdata_subject_verify_confirm": {"challenge_id": subjects_world.stored_challenge(admin["id"]),
+                                           "answer": "123456"},
+        "govdata_subject_list": {},
+        "govdata_subject_rows": {"subject_id": subject["id"], "package_id": conditional["id"]},
+        "govdata_subject_row_flag": {"subject_id": subject["id"], "resource_id": table["id"], "row": 1,
+                                     "description": "金额有误"},
+        "govdata_subject_grant_create": {"subject_id": subject["id"], "package_id": conditional["id"],
+                                         "grantee": applicant["name"], "purpose": "核验",
+                                         "starts_on": "2030-01-01", "expires_on": "2030-02-01"},
+        "govdata_subject_grant_list": {"subject_id": subject["id"], "include_inactive": True},
+        "govdata_subject_grant_revoke": {"id": subject_grant["id"], "reason": "不再需要"},
+        "govdata_subject_audit_list": {"subject_id": subject["id"], "limit": 10, "offset": 0},
+        "govdata_audit_list": {"package_id": conditional["id"], "organization_id": department["id"],
+                               "user": applicant["name"], "subject": "91330600MA2BC0JX1X", "channel": "mydata",
+                               "date_from": "2026-01-01", "date_to": "2030-01-01", "limit": 10, "offset": 0},
+        "govdata_audit_export": {"format": "csv", "package_id": conditional["id"], "subject": "91330600MA2BC0JX1X"},
         "package_show": {"id": dataset["id"]},
         "resource_show": {"id": table["id"]},
         "package_search": {"q": "公交", "fq": "domain:transport", "rows": 5, "sort": "score desc"},
@@ -231,6 +254,7 @@ GROUPS = {
         "govdata_catalogue_import_status", "govdata_review_submit",
         "govdata_review_decide", "govdata_review_show", "govdata_review_list", "govdata_catalogue_without_data",
         "govdata_catalogue_duplicates", "govdata_overdue_list", "govdata_catalogue_item_mismatches",
+        "govdata_catalogue_grade_violations",
         "govdata_data_items_propose", "govdata_data_items_apply", "govdata_overdue_reminders_send",
     ],
     "demands": [
@@ -249,6 +273,12 @@ GROUPS = {
         "govdata_quality_rule_create", "govdata_quality_rule_update", "govdata_quality_rule_list",
         "govdata_quality_rules_propose", "govdata_quality_check", "govdata_quality_result_show",
         "govdata_quality_failing_rows", "govdata_quality_figures", "govdata_quality_rule_delete",
+    ],
+    "subjects": [
+        "govdata_subject_verify_start", "govdata_subject_verify_confirm", "govdata_subject_list",
+        "govdata_subject_rows", "govdata_subject_row_flag", "govdata_subject_grant_create",
+        "govdata_subject_grant_list", "govdata_subject_grant_revoke", "govdata_subject_audit_list",
+        "govdata_audit_list", "govdata_audit_export",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

@@ -2,8 +2,8 @@
 
 Maps govdata's fields onto DCAT-AP: domains become ``dcat:theme`` concepts of our own
 ConceptScheme, the open condition becomes ``dct:accessRights`` from the EU access-right
-authority table, update frequencies the EU frequency table; API interfaces are
-``dcat:DataService``s.
+authority table, the security grade a ``govdata:securityGrade`` concept, update frequencies
+the EU frequency table; API interfaces are ``dcat:DataService``s.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ckanext.dcat.utils import dataset_uri
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from ckanext.govdata import vocabularies
+from ckanext.govdata import open_condition, vocabularies
 
 GOVDATA = Namespace("https://w3id.org/govdata/ns#")
 EU_ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"
@@ -49,6 +49,9 @@ class GovdataDCATAP3Profile(EuropeanDCATAP3Profile):
         super().graph_from_dataset(self._as_dcat_fields(dataset_dict), dataset_ref)
         self._add_concept(dataset_ref, DCAT.theme, "domains", dataset_dict.get("domain"))
         self._add_concept(dataset_ref, DCT.isPartOf, "resource_libraries", dataset_dict.get("resource_library"))
+        # The security grade (分级分类) has no DCAT-AP property: a concept of our own scheme, labelled in
+        # Chinese and English, under govdata:securityGrade; dct:accessRights already says how far it is opened.
+        self._add_concept(dataset_ref, GOVDATA.securityGrade, "security_grades", dataset_dict.get("security_grade"))
         if dataset_dict.get("catalogue_class"):
             self.g.add((dataset_ref, DCT.subject, Literal(dataset_dict["catalogue_class"], lang="zh")))
         if dataset_dict.get("record_count") not in (None, ""):
@@ -62,7 +65,8 @@ class GovdataDCATAP3Profile(EuropeanDCATAP3Profile):
         """A copy carrying the keys the DCAT-AP profile reads, derived from ours."""
         prepared = dict(dataset_dict)
         if dataset_dict.get("open_condition") in ACCESS_RIGHTS:
-            prepared["access_rights"] = EU_ACCESS_RIGHT + ACCESS_RIGHTS[dataset_dict["open_condition"]]
+            # The condition that governs the data: a grade bounds what was declared (open_condition.condition_of).
+            prepared["access_rights"] = EU_ACCESS_RIGHT + ACCESS_RIGHTS[open_condition.condition_of(dataset_dict)]
         if dataset_dict.get("update_frequency") in FREQUENCIES:
             prepared["frequency"] = EU_FREQUENCY + FREQUENCIES[dataset_dict["update_frequency"]]
         return prepared

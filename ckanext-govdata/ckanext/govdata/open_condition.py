@@ -28,6 +28,7 @@ from ckan.types import Context
 
 from ckanext.govdata import calendar, grants, request_scope, settings
 from ckanext.govdata.grants import AccessGrant, AccessLog
+from ckanext.govdata.validators import grades, subject_keys
 
 UNCONDITIONAL = "unconditional"
 CONDITIONAL = "conditional"
@@ -67,10 +68,21 @@ def declared_condition(package: Package) -> str | None:
     return _extra(package, "open_condition")
 
 
+def security_grade(package: Package) -> str | None:
+    if isinstance(package, model.Package):
+        return (package.extras or {}).get("security_grade")
+    return _extra(package, "security_grade")
+
+
 def condition_of(package: Package) -> str:
-    """The condition that governs the data: anything not recognised counts as not-open."""
+    """The condition that governs the data: anything not recognised counts as not-open, and a
+    condition the dataset's security grade does not allow (saved before the grade table bound it)
+    counts as the most open one it allows (validators.grades)."""
     value = declared_condition(package)
-    return value if value in CONDITIONS else NOT_OPEN
+    if value not in CONDITIONS:
+        return NOT_OPEN
+    allowed = grades.allowed_conditions(security_grade(package))
+    return value if value in allowed else allowed[0]
 
 
 def _owner_org(package: Package) -> str | None:
@@ -344,21 +356,37 @@ def _log_engine(url: str) -> sa.engine.Engine:
     return sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8, pool_recycle=600)
 
 
-def log_access(viewer: Viewer, access: Access, package_id: str, resource_id: str | None,
-               channel: str, amount: int | None, unit: str) -> None:
-    """Record a grantee's use of conditional data: who, what, when, how much."""
-    if access.basis != "grant" or viewer.user is None:
-        return
+def record_read(user_id: str, package_id: str, resource_id: str | None, channel: str, amount: int | None,
+                unit: str, grant_id: str | None = None, subject_number: str | None = None) -> None:
+    """Add one entry to the audit trail (one per read call, outside the request's transaction).
+
+    ``subject_number`` is keyed and masked here; the number itself is never written.
+    """
+    package = model.Package.get(package_id)
     row = sa.insert(AccessLog).values(
-        user_id=viewer.user.id,
-        grant_id=access.grant.id if access.grant else None,
+        user_id=user_id,
+        grant_id=grant_id,
         package_id=package_id,
         resource_id=resource_id,
         channel=channel,
         amount=amount,
         unit=unit,
+        organization_id=package.owner_org if package is not None else None,
+        subject_key=subject_keys.key(subject_number) if subject_number else None,
+        subject_masked=subject_keys.mask(subject_number) if subject_number else None,
         created=calendar.utcnow(),
     )
     engine = _log_engine(model.meta.engine.url.render_as_string(hide_password=False))
     with engine.connect() as connection:
         connection.execute(row)
+
+
+def log_access(viewer: Viewer, access: Access, package_id: str, resource_id: str | None,
+               channel: str, amount: int | None, unit: str) -> None:
+    """Record a grantee's use of conditional data: who, what, when, how much, whose rows."""
+    if access.basis != "grant" or viewer.user is None:
+        return
+    row_filter = access.row_filter
+    record_read(viewer.user.id, package_id, resource_id, channel, amount, unit,
+                grant_id=access.grant.id if access.grant else None,
+                subject_number=str(row_filter["value"]) if row_filter else None)

@@ -11,6 +11,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.govdata import cli, helpers, search, security_headers, settings, validators, views, web_security
 from ckanext.govdata.logic import action, auth
 from ckanext.govdata.search import query as search_query
+from ckanext.govdata.validators import grades
 
 
 @tk.blanket.config_declarations
@@ -43,6 +44,7 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurable: a bad ckanext.govdata.* value stops start-up, naming the option.
     def configure(self, config: Any) -> None:
         settings.validate(config)
+        grades.table()
 
     # IFacets
     def dataset_facets(self, facets_dict: OrderedDict[str, Any], package_type: str) -> OrderedDict[str, Any]:

@@ -1,7 +1,7 @@
 """Every ``ckanext.govdata.*`` option, read once, typed and validated.
 
 Defaults and descriptions live in the ``config_declaration.yaml`` files (the package's, and
-access', showcase's, stats', curation's, demands', feedback's and quality's); this module reads them as defaults too, so an option keeps its
+access', showcase's, stats', curation's, demands', feedback's, quality's and subjects'); this module reads them as defaults too, so an option keeps its
 declared default even when the plugin declaring it is not loaded. ``validate`` runs at start-up
 (the govdata plugin's ``configure``) and raises ``CkanConfigurationException`` naming the option.
 
@@ -24,7 +24,7 @@ PREFIX = "ckanext.govdata."
 PACKAGE_DIR = pathlib.Path(__file__).parent
 DECLARATION_FILES = tuple(
     PACKAGE_DIR / part / "config_declaration.yaml"
-    for part in (".", "access", "showcase", "stats", "curation", "demands", "feedback", "quality")
+    for part in (".", "access", "showcase", "stats", "curation", "demands", "feedback", "quality", "subjects")
 )
 
 
@@ -95,12 +95,23 @@ class QualitySettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class SubjectsSettings:
+    identity_provider: str
+    key_secret: str
+    code_ttl: int
+    code_attempts: int
+    rows_per_table: int
+    max_grant_days: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     vocabularies_file: str
     city_name: str
     list_not_open: bool
     content_security_policy: str
     max_request_size: int
+    security_grade_table: tuple[tuple[str, str], ...]
     access: AccessSettings
     showcase: ShowcaseSettings
     stats: StatsSettings
@@ -108,6 +119,7 @@ class Settings:
     demands: DemandsSettings
     feedback: FeedbackSettings
     quality: QualitySettings
+    subjects: SubjectsSettings
 
 
 def _text(option: str, raw: Any) -> str:
@@ -147,6 +159,17 @@ def _words(option: str, raw: Any) -> tuple[str, ...]:
     raise TypeError("must be a list of words separated by spaces")
 
 
+def _pairs(option: str, raw: Any) -> tuple[tuple[str, str], ...]:
+    """``key:value`` words (``1:unconditional 2:conditional``); what the values mean is checked by their module."""
+    pairs = []
+    for word in _words(option, raw):
+        key, colon, value = word.partition(":")
+        if not (key and colon and value):
+            raise ValueError(f"must be key:value words separated by spaces: {word!r}")
+        pairs.append((key, value))
+    return tuple(pairs)
+
+
 def _fraction(option: str, raw: Any) -> float:
     if isinstance(raw, bool):
         raise TypeError("must be a number between 0 and 1")
@@ -168,6 +191,7 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "list_not_open": _bool,
     "content_security_policy": _text,
     "max_request_size": ANY,
+    "security_grade_table": _pairs,
     "access.platform_limit_days": POSITIVE,
     "access.department_limit_days": POSITIVE,
     "access.remind_days_before": ANY,
@@ -206,6 +230,12 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "quality.target": _fraction,
     "quality.failing_rows_max": POSITIVE,
     "quality.statement_timeout": POSITIVE,
+    "subjects.identity_provider": _text,
+    "subjects.key_secret": _text,
+    "subjects.code_ttl": POSITIVE,
+    "subjects.code_attempts": POSITIVE,
+    "subjects.rows_per_table": POSITIVE,
+    "subjects.max_grant_days": POSITIVE,
 }
 OPTIONS = tuple(PREFIX + name for name in PARSERS)
 GROUPS: dict[str, type] = {
@@ -213,6 +243,7 @@ GROUPS: dict[str, type] = {
     "demands": DemandsSettings,
     "feedback": FeedbackSettings,
     "quality": QualitySettings,
+    "subjects": SubjectsSettings,
 }
 
 

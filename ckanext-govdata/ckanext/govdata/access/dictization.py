@@ -14,6 +14,7 @@ from ckanext.govdata.access.workflow import (
     PENDING_STATES,
 )
 from ckanext.govdata.grants import AccessLog
+from ckanext.govdata.validators import identity
 
 
 def isoformat(value: Any) -> str | None:
@@ -82,7 +83,9 @@ def request_dict(request: AccessRequest, detail: bool = False) -> dict[str, Any]
         "fields_needed": list(request.fields_needed or []),
         "commitments": request.commitments,
         "agreement_accepted": request.agreement_accepted,
-        "subject_id": request.subject_id,
+        # Masked: pages, the ledger and API answers never carry a person's whole document number.
+        "subject_id": identity.shown(request.subject_id, request.subject_document_type) or None,
+        "subject_document_type": request.subject_document_type,
         "subject_consent": request.subject_consent,
         "attachments": [
             {key: item[key] for key in ("id", "name", "size", "mimetype")} for item in request.attachments or []

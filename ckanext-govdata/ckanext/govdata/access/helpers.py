@@ -8,6 +8,7 @@ from ckan.common import current_user
 
 from ckanext.govdata import calendar, open_condition
 from ckanext.govdata.access import labels, workflow
+from ckanext.govdata.validators import identity
 
 
 def govdata_access_user_grants(package_id: str) -> list[dict[str, Any]]:
@@ -42,8 +43,21 @@ def resource_view_get_fields(next_helper: Any, resource: dict[str, Any]) -> list
         return []
 
 
+def govdata_access_document_options(subject_type: str) -> list[dict[str, str]]:
+    """The identity documents that can name a data subject of ``subject_type`` (form options)."""
+    allowed = identity.PERSON_DOCUMENTS if subject_type == "person" else identity.ENTERPRISE_DOCUMENTS
+    return [{"value": value, "text": tk._(identity.BY_VALUE[value].label)} for value in allowed]
+
+
+def govdata_access_document_label(document_type: str | None) -> str:
+    document = identity.BY_VALUE.get(document_type or "")
+    return tk._(document.label) if document else ""
+
+
 def all_helpers() -> dict[str, Any]:
     return {
+        "govdata_access_document_options": govdata_access_document_options,
+        "govdata_access_document_label": govdata_access_document_label,
         "govdata_access_state_label": labels.state_label,
         "govdata_access_step_label": labels.step_label,
         "govdata_access_notice_label": labels.notice_label,

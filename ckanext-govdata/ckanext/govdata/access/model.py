@@ -45,6 +45,8 @@ class AccessRequest(BaseModel):
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     # Data-subject authorised use: whose rows, and how the subject consented.
     subject_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    # Which identity document ``subject_id`` is the number of (validators.identity).
+    subject_document_type: Mapped[str | None] = mapped_column(sa.UnicodeText)
     subject_consent: Mapped[str | None] = mapped_column(sa.UnicodeText)
     # Fingerprint of the submitted content: a repeated identical create returns the same request.
     fingerprint: Mapped[str] = mapped_column(sa.UnicodeText)

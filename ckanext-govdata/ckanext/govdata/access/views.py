@@ -1,4 +1,5 @@
-"""Pages of conditional opening, and the guard in front of CKAN's file and dump downloads.
+"""Pages of conditional opening, and the guard in front of CKAN's file and dump downloads
+(which also watermarks a grantee's downloads of sensitive data, access.watermark).
 
 The pages are thin: they call the ``govdata_access_*`` actions and render their results.
 """
@@ -11,13 +12,14 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.common import current_user
-from flask import Blueprint, request, send_file
+from flask import Blueprint, Response, g, request, send_file
 
 from ckanext.govdata import open_condition
 from ckanext.govdata.access import attachments as attachment_store
-from ckanext.govdata.access import workflow
+from ckanext.govdata.access import watermark, workflow
 from ckanext.govdata.messages import error_messages
 from ckanext.govdata.open_condition import Viewer
+from ckanext.govdata.validators import grades
 from ckanext.govdata.view_steps import action as _action
 from ckanext.govdata.view_steps import login_required as _login_required
 
@@ -25,7 +27,7 @@ access = Blueprint("govdata_access", __name__)
 
 REQUEST_FORM_FIELDS = (
     "applicant_type", "applicant_name", "credit_code", "contact_phone", "contact_email", "purpose", "scenario",
-    "period_start", "period_end", "commitments", "subject_id", "subject_consent",
+    "period_start", "period_end", "commitments", "subject_id", "subject_document_type", "subject_consent",
 )
 LIST_FILTERS = ("state", "organization_id", "overdue", "date_from", "date_to")
 
@@ -71,9 +73,54 @@ def guard_downloads() -> Any:
         return None
     if not decision.allowed:
         return tk.abort(403, tk._("The data of this dataset is available only to holders of an approved request"))
+    if resource is not None and channel in ("download", "dump"):
+        refused = _plan_watermark(viewer, decision, resource, channel)
+        if refused is not None:
+            return refused
     if channel == "download" and resource is not None:
         open_condition.log_access(viewer, decision, resource.package_id, resource.id, "download", resource.size, "bytes")
     return None
+
+
+def _plan_watermark(viewer: Viewer, decision: open_condition.Access, resource: model.Resource, channel: str) -> Any:
+    """A grantee's download of sensitive data is marked (access.watermark) or, when it cannot be, refused."""
+    if decision.basis != "grant" or decision.grant is None or viewer.user is None:
+        return None
+    if not grades.watermarked(open_condition.security_grade(resource.package)):
+        return None
+    file_format: str | None
+    if channel == "dump":
+        asked = (request.args.get("format") or "csv").lower()
+        file_format = asked if asked in watermark.TEXT_FORMATS else None
+    else:
+        file_format = watermark.file_format(resource.url, resource.format)
+    if file_format is None:
+        return tk.abort(403, tk._("Data of this security grade is downloaded only as CSV, TSV or xlsx, which carry "
+                                  "your watermark; use the data API for other formats"))
+    if request.headers.get("Range"):
+        return tk.abort(416, tk._("Data of this security grade is downloaded whole, with your watermark"))
+    g.govdata_watermark = (file_format, watermark.mark(viewer.user.name, decision.grant.id))
+    return None
+
+
+@access.after_app_request
+def apply_watermark(response: Response) -> Response:
+    """Rewrite the download ``guard_downloads`` planned a watermark for; anything but the file itself is refused."""
+    planned = g.pop("govdata_watermark", None)
+    if planned is None or response.status_code == 304:
+        return response
+    if response.status_code != 200:
+        # A redirect to the stored file (a cloud storage's signed address) would skip the mark.
+        return Response(tk._("Data of this security grade is downloaded whole, with your watermark"), status=403)
+    file_format, text = planned
+    response.direct_passthrough = False
+    if file_format == watermark.XLSX:
+        response.set_data(watermark.marked_xlsx(response.get_data(), text))
+        return response
+    response.response = watermark.marked_text(response.iter_encoded(), text, watermark.TEXT_FORMATS[file_format])
+    response.headers.pop("Content-Length", None)
+    response.headers.pop("ETag", None)
+    return response
 
 
 def _form_data(package_id: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from ckan import model
 
 from ckanext.govdata import catalogue
 from ckanext.govdata.curation import review
+from ckanext.govdata.validators import grades
 
 TITLE_SIMILARITY = 0.8
 ITEM_SIMILARITY = 0.9
@@ -158,3 +159,23 @@ def without_data(department_ids: Iterable[str] | None = None) -> list[dict[str, 
         for package in query.order_by(model.Package.owner_org, model.Package.title)
         if not catalogue.has_data(package)
     ]
+
+
+def grade_violations(department_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Live entries whose open condition their security grade does not allow (validators.grades),
+    saved before the table bound them or under a table since tightened."""
+    query = model.Session.query(model.Package).filter(
+        model.Package.state == "active", model.Package.type.in_(review.CATALOGUE_TYPES)
+    )
+    if department_ids is not None:
+        query = query.filter(model.Package.owner_org.in_(list(department_ids)))
+    found = []
+    for package in query.order_by(model.Package.owner_org, model.Package.title):
+        extras = package.extras or {}
+        grade, condition = extras.get("security_grade"), extras.get("open_condition")
+        if not grades.allows(grade, condition):
+            found.append({"id": package.id, "name": package.name, "title": package.title, "type": package.type,
+                          "owner_org": package.owner_org, "security_grade": grade, "open_condition": condition,
+                          "allowed": list(grades.allowed_conditions(grade)),
+                          "review_state": review.stored_state(package)})
+    return found

@@ -195,7 +195,7 @@ def review_queue() -> Any:
 @curation.route("/directory/reports")
 def reports() -> Any:
     """Staff's checks of the directory: entries without data, likely duplicates, overdue updates,
-    data items that disagree with their tables."""
+    data items that disagree with their tables, entries opened further than their grade allows."""
     refused = _staff_only()
     if refused is not None:
         return refused
@@ -207,6 +207,7 @@ def reports() -> Any:
             "duplicates": tk.get_action("govdata_catalogue_duplicates")(_context(), dict(data)),
             "overdue": tk.get_action("govdata_overdue_list")(_context(), dict(data)),
             "mismatches": tk.get_action("govdata_catalogue_item_mismatches")(_context(), dict(data)),
+            "grade_violations": tk.get_action("govdata_catalogue_grade_violations")(_context(), dict(data)),
         }
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only department editors and the data bureau's staff may curate the directory"))

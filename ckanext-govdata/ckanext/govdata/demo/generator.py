@@ -28,6 +28,7 @@ from ckanext.govdata.demo.objects import (
     DataItem,
     Department,
 )
+from ckanext.govdata.validators import grades
 
 
 def _departments(rng: random.Random, sources: Sources) -> tuple[Department, ...]:
@@ -193,8 +194,11 @@ def _licence(rng: random.Random, condition: str) -> str:
 
 
 def _security_grade(rng: random.Random, condition: str) -> str:
+    """A grade that allows ``condition`` under the grade table (validators.grades): unconditional data
+    is graded 1; the draw is made either way, so the rest of the catalogue keeps its seed's values."""
     low, high = {"unconditional": ("1", "2"), "conditional": ("2", "3"), "not-open": ("3", "4")}[condition]
-    return low if rng.random() < 0.7 else high
+    grade = low if rng.random() < 0.7 else high
+    return grade if grades.allows(grade, condition) else low
 
 
 def _condition_note(rng: random.Random, words: dict[str, Any], condition: str, subject: str, department: Department) -> str | None:

@@ -48,7 +48,11 @@ class AccessGrant(BaseModel):
 
 
 class AccessLog(BaseModel):
-    """One access to conditional data by a grantee: who, what, when, how much."""
+    """One read of conditional or data-subject data (the audit trail): who, what, when, how much,
+    through which path, under which grant, about which subject (keyed and masked, never the number).
+
+    Append-only: a trigger of the migration refuses UPDATE and DELETE.
+    """
 
     __tablename__ = "govdata_access_log"
 
@@ -60,4 +64,8 @@ class AccessLog(BaseModel):
     channel: Mapped[str] = mapped_column(sa.UnicodeText)
     amount: Mapped[int | None] = mapped_column(sa.BigInteger)
     unit: Mapped[str] = mapped_column(sa.UnicodeText)
+    # The dataset's department at the time of the read: the trail is filtered by it.
+    organization_id: Mapped[str | None] = mapped_column(sa.UnicodeText, index=True)
+    subject_key: Mapped[str | None] = mapped_column(sa.UnicodeText, index=True)
+    subject_masked: Mapped[str | None] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, index=True)

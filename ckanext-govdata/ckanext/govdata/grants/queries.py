@@ -9,6 +9,7 @@ from ckan import model
 from ckanext.govdata import calendar
 from ckanext.govdata.grants.model import AccessGrant
 from ckanext.govdata.grants.validity import in_force, is_valid, status
+from ckanext.govdata.validators import identity
 
 
 def valid_by_package(user_id: str, on: dt.date) -> dict[str, list[AccessGrant]]:
@@ -31,6 +32,13 @@ def user_name(user_id: str | None) -> str | None:
     return user.name if user else None
 
 
+def shown_row_filter(row_filter: dict[str, str] | None) -> dict[str, str] | None:
+    """A grant's row filter as answers show it: a person's document number masked."""
+    if not row_filter:
+        return row_filter
+    return dict(row_filter, value=identity.shown(row_filter.get("value"), row_filter.get("document_type")))
+
+
 def grant_dict(grant: AccessGrant, today: dt.date | None = None) -> dict[str, Any]:
     today = today or calendar.today()
     package = model.Package.get(grant.package_id)
@@ -43,7 +51,7 @@ def grant_dict(grant: AccessGrant, today: dt.date | None = None) -> dict[str, An
         "package_name": package.name if package else None,
         "package_title": package.title if package else None,
         "resource_ids": list(grant.resource_ids or []),
-        "row_filter": grant.row_filter,
+        "row_filter": shown_row_filter(grant.row_filter),
         "starts_on": grant.starts_on.isoformat(),
         "expires_on": grant.expires_on.isoformat(),
         "revoked_at": grant.revoked_at.isoformat() if grant.revoked_at else None,

@@ -11,7 +11,7 @@ from ckanext.scheming.validation import scheming_validator
 
 from ckanext.govdata import vocabularies
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.validators import rules
+from ckanext.govdata.validators import grades, rules
 
 Validator = Callable[..., Any]
 
@@ -152,6 +152,25 @@ def govdata_dataset_references(field: dict[str, Any], schema: dict[str, Any]) ->
     return validator
 
 
+@scheming_validator
+def govdata_grade_bound(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """On ``security_grade``: the open condition must be one the grade allows (validators.grades).
+
+    The refusal is given on ``open_condition``, naming the grade, when the schema has that field.
+    """
+    condition_field = next((f for f in schema.get("dataset_fields", []) if f["field_name"] == "open_condition"), field)
+
+    def validator(key, data, errors, context):
+        grade, condition = data.get(key), data.get(("open_condition",))
+        if rules.is_empty(grade) or rules.is_empty(condition) or errors.get(key):
+            return
+        refused = grades.refusal(str(grade), str(condition), field_label(condition_field))
+        if refused:
+            errors.setdefault(("open_condition",), []).append(refused)
+
+    return validator
+
+
 def govdata_int_output(value: Any) -> Any:
     """Numbers are stored as text in package extras; give them back as numbers."""
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
@@ -171,4 +190,5 @@ def all_validators() -> dict[str, Validator]:
         "govdata_unique_department_code": govdata_unique_department_code,
         "govdata_dataset_references": govdata_dataset_references,
         "govdata_int_output": govdata_int_output,
+        "govdata_grade_bound": govdata_grade_bound,
     }

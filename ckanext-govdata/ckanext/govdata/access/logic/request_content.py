@@ -14,14 +14,14 @@ from ckanext.govdata import calendar, open_condition, settings
 from ckanext.govdata.access import attachments as attachment_store
 from ckanext.govdata.access.logic.schema import _error
 from ckanext.govdata.access.model import AccessRequest
-from ckanext.govdata.validators import rules
+from ckanext.govdata.validators import identity, rules
 
 SUBJECT_TYPES = open_condition.SUBJECT_TYPES
 # What a request asks for: its fingerprint, and what create and update write.
 CONTENT_FIELDS = (
     "resource_ids", "applicant_type", "applicant_name", "credit_code", "contact_phone", "contact_email",
     "purpose", "scenario", "period_start", "period_end", "fields_needed", "commitments", "subject_id",
-    "subject_consent",
+    "subject_document_type", "subject_consent",
 )
 
 
@@ -98,7 +98,37 @@ def check_content(data: dict[str, Any], package: model.Package, uploads: list[An
     subject_type = (package.extras or {}).get("data_subject_type")
     if subject_type in SUBJECT_TYPES:
         _check_subject(data, package, subject_type, uploads, errors)
+    else:
+        # Stored only as needed: a dataset without subject rows keeps no identity document.
+        data["subject_id"] = data["subject_document_type"] = None
     return errors
+
+
+def _checked_subject_id(data: dict[str, Any], subject_type: str, errors: dict[str, list[str]]) -> str | None:
+    """The subject's document number, checked by the rule of its document type (validators.identity).
+
+    A person names one of the identity documents (a mainland ID when none is named); an
+    enterprise is named by its credit code.
+    """
+    allowed = identity.PERSON_DOCUMENTS if subject_type == "person" else identity.ENTERPRISE_DOCUMENTS
+    document_type = data.get("subject_document_type") or allowed[0]
+    data["subject_document_type"] = document_type
+    number = data.get("subject_id") or ""
+    if document_type not in allowed:
+        _put(errors, "subject_document_type", _error(
+            "subject_document_type", "{field}: this dataset's data subjects cannot be named by this document"
+        ))
+        return None
+    if not number:
+        _put(errors, "subject_id", _error("subject_id", "{field} is required"))
+        return None
+    try:
+        subject_id = identity.check_document(document_type, number)
+    except rules.RuleError as refused:
+        _put(errors, "subject_id", _error("subject_id", refused.msgid, **refused.params))
+        return None
+    data["subject_id"] = subject_id
+    return subject_id
 
 
 def _check_subject(data: dict[str, Any], package: model.Package, subject_type: str, uploads: list[Any],
@@ -110,18 +140,9 @@ def _check_subject(data: dict[str, Any], package: model.Package, subject_type: s
             "subject ID column, so it cannot take requests yet"
         ))
         return
-    subject_id = (data.get("subject_id") or "").upper()
-    if not subject_id:
-        _put(errors, "subject_id", _error("subject_id", "{field} is required"))
-    elif subject_type == "enterprise" and not rules.is_credit_code(subject_id):
-        _put(errors, "subject_id", _error(
-            "subject_id", "{field} is not a valid unified social credit code (GB 32100): {value}", value=subject_id
-        ))
-    elif subject_type == "person" and not rules.is_id_number(subject_id):
-        _put(errors, "subject_id", _error(
-            "subject_id", "{field} is not a valid ID card number (GB 11643): {value}", value=subject_id
-        ))
-    data["subject_id"] = subject_id or None
+    subject_id = _checked_subject_id(data, subject_type, errors)
+    if subject_id is None:
+        data["subject_id"] = None
     consent = data.get("subject_consent")
     if not consent:
         _put(errors, "subject_consent", _error("subject_consent", "{field} is required"))
@@ -156,6 +177,17 @@ def fingerprint(user_id: str, package_id: str, data: dict[str, Any]) -> str:
     content = {field: data.get(field) for field in CONTENT_FIELDS}
     content.update(user=user_id, package=package_id)
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def keep_stored_subject(request: AccessRequest, data: dict[str, Any]) -> None:
+    """An update that leaves the subject's number out, or sends back its masked form, keeps the stored one.
+
+    Answers show the number masked, so the form cannot send the whole number back unless it is typed again.
+    """
+    given = data.get("subject_id")
+    same_document = (data.get("subject_document_type") or request.subject_document_type) == request.subject_document_type
+    if request.subject_id and same_document and given in (None, "", identity.shown(request.subject_id, request.subject_document_type)):
+        data["subject_id"] = request.subject_id
 
 
 def apply_content(request: AccessRequest, data: dict[str, Any]) -> None:

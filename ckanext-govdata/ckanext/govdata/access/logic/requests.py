@@ -21,6 +21,8 @@ from ckanext.govdata.access.model import AccessRequest
 from ckanext.govdata.access.workflow import APPROVED, DEPARTMENT_REVIEW, DRAFT, OPEN_STATES, REJECTED
 from ckanext.govdata.calendar import utcnow
 from ckanext.govdata.grants import AccessGrant
+from ckanext.govdata.messages import bilingual
+from ckanext.govdata.validators import grades
 
 
 def _submit(request: AccessRequest, actor_id: str) -> None:
@@ -130,6 +132,7 @@ def govdata_access_request_update(context: Context, data_dict: DataDict) -> dict
     if data["package_id"] not in (package.id, package.name):
         raise tk.ValidationError({"package_id": [_error("package_id", "{field} cannot be changed")]})
     package = request_content.dataset_for_request(context, package.id)
+    request_content.keep_stored_subject(request, data)
     checked = [attachment_store.check(upload) for upload in uploads]
     errors = request_content.check_content(data, package, uploads + list(request.attachments or []))
     if errors:
@@ -281,6 +284,12 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict
         raise tk.ValidationError({"package_id": [_error(
             "package_id", "This dataset is no longer conditional; its requests cannot be approved"
         )]})
+    if (grades.needs_subject_or_bureau(open_condition.security_grade(package)) and not request.subject_consent
+            and not common.viewer(context).sysadmin):
+        raise tk.NotAuthorized(bilingual(
+            "Requests for data of this security grade are approved only with the data subject's consent or by "
+            "the data bureau's staff"
+        ))
     today = calendar.today()
     starts_on = max(today, request.period_start)
     expires_on = min(request.period_end, data.get("expires_on") or request.period_end)
@@ -289,7 +298,8 @@ def govdata_access_request_decide(context: Context, data_dict: DataDict) -> dict
                                                              day=starts_on.isoformat())]})
     row_filter = None
     if (package.extras or {}).get("data_subject_type") in request_content.SUBJECT_TYPES:
-        row_filter = {"column": package.extras["subject_id_column"], "value": request.subject_id}
+        row_filter = {"column": package.extras["subject_id_column"], "value": request.subject_id,
+                      "document_type": request.subject_document_type}
     from_state = request.state
     request.state = next_state
     request.decided_at = utcnow()

@@ -10,7 +10,7 @@ from ckan.logic.schema import validator_args
 from ckan.types import Schema
 
 from ckanext.govdata.messages import bilingual
-from ckanext.govdata.validators import Fields, rules, stripped
+from ckanext.govdata.validators import Fields, identity, rules, stripped
 
 APPLICANT_TYPES = ("person", "organisation")
 SUBJECT_CONSENTS = ("self", "authorisation")
@@ -39,6 +39,7 @@ FIELDS = Fields({
     "commitments": "Security commitments",
     "agreement_accepted": "Use agreement",
     "subject_id": "Data subject ID number",
+    "subject_document_type": "Data subject's identity document",
     "subject_consent": "Subject consent",
     "outcome": "Check outcome",
     "decision": "Decision",
@@ -84,6 +85,7 @@ def request_create_schema(ignore_missing, unicode_safe) -> Schema:
         "commitments": [FIELDS.required, unicode_safe, FIELDS.max_length(4000)],
         "agreement_accepted": [FIELDS.accepted],
         "subject_id": [ignore_missing, unicode_safe, stripped],
+        "subject_document_type": [ignore_missing, FIELDS.choice(identity.BY_VALUE)],
         "subject_consent": [ignore_missing, FIELDS.choice(SUBJECT_CONSENTS)],
         "attachments": [ignore_missing],
         "submit": [ignore_missing, FIELDS.flag],

@@ -86,6 +86,10 @@ def govdata_catalogue_duplicates(context: Context, data_dict: DataDict) -> AuthR
     return govdata_catalogue_without_data(context, data_dict)
 
 
+def govdata_catalogue_grade_violations(context: Context, data_dict: DataDict) -> AuthResult:
+    return govdata_catalogue_without_data(context, data_dict)
+
+
 def govdata_data_items_propose(context: Context, data_dict: DataDict) -> AuthResult:
     """Whoever may edit the dataset."""
     return authz.is_authorized("package_update", context, {"id": data_dict.get("id")})

@@ -36,6 +36,27 @@ def govdata_catalogue_without_data(context: Context, data_dict: DataDict) -> dic
     ]}
 
 
+def govdata_catalogue_grade_violations(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Entries opened further than their security grade allows (分级分类), by department: staff
+    change the grade or the open condition (saving, importing and publishing refuse them now).
+
+    :param id: one department (id or name); default: the user's departments (all for the bureau)
+    :returns: ``count`` and ``departments``: title and entries (id, name, title, type,
+        security_grade, open_condition, allowed conditions, review_state)
+    """
+    data = action_steps.validate(data_dict, schema.report_schema(), context)
+    tk.check_access("govdata_catalogue_grade_violations", context, data)
+    found = checks.grade_violations(common.report_departments(context, data.get("id")))
+    titles = _titles({entry["owner_org"] for entry in found})
+    grouped: dict[str | None, list[dict[str, Any]]] = {}
+    for entry in found:
+        grouped.setdefault(entry["owner_org"], []).append(entry)
+    return {"count": len(found), "departments": [
+        {"id": department_id, "title": titles.get(department_id, ""), "entries": entries}
+        for department_id, entries in sorted(grouped.items(), key=lambda item: titles.get(item[0], ""))
+    ]}
+
+
 def govdata_catalogue_duplicates(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Likely duplicate entries (一数一源): pairs with the reason (title in one department, or
     data items) and their similarity. A department's staff see pairs involving their entries.

@@ -10,8 +10,9 @@ from ckan.types import Context, DataDict
 from ckanext.govdata import action_steps, catalogue, workflows
 from ckanext.govdata.curation import activities, checks, review
 from ckanext.govdata.curation.logic import schema
-from ckanext.govdata.messages import bilingual
+from ckanext.govdata.messages import bilingual, chinese
 from ckanext.govdata.open_condition import Viewer
+from ckanext.govdata.validators import grades
 
 
 def _entry(data: dict[str, Any], lock: bool = False) -> model.Package:
@@ -37,6 +38,12 @@ def _move(context: Context, package: model.Package, operation: workflows.Operati
         raise tk.ValidationError({"review_state": [bilingual(
             "An entry is published with its data: add a data file or table first (数据目录100%挂载)"
         )]})
+    if after == review.PUBLISHED:
+        extras = package.extras or {}
+        refused = grades.refusal(extras.get("security_grade"), extras.get("open_condition"),
+                                 (chinese("Open condition"), "Open condition"))
+        if refused:
+            raise tk.ValidationError({"open_condition": [refused]})
     activities.record(context, package, operation.name, before, after, comment)
     patch_context = {"user": context["user"], "ignore_auth": True, review.STATE_KEY: after}
     tk.get_action("package_patch")(patch_context, {"id": package.id, "review_state": after})

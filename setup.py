@@ -47,6 +47,7 @@ setup(
             "govdata_demands = ckanext.govdata.demands.plugin:GovdataDemandsPlugin",
             "govdata_feedback = ckanext.govdata.feedback.plugin:GovdataFeedbackPlugin",
             "govdata_quality = ckanext.govdata.quality.plugin:GovdataQualityPlugin",
+            "govdata_dataapi = ckanext.govdata.dataapi.plugin:GovdataDataApiPlugin",
         ],
         "ckan.rdf.profiles": [
             "govdata_dcat_ap_3 = ckanext.govdata.dcat:GovdataDCATAP3Profile",

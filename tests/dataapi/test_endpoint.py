@@ -43,8 +43,8 @@ def served_api(condition: str = "unconditional", rows: list[dict[str, Any]] | No
                dataset_fields: dict[str, Any] | None = None, **api_fields: Any) -> dict[str, Any]:
     """A dataset with a datastore table and a dataservice serving it."""
     department = factories.department()
-    dataset = factories.dataset(department["id"], open_condition=condition, data_items=DATA_ITEMS,
-                                **(dataset_fields or {}))
+    dataset = factories.dataset(department["id"], **{"open_condition": condition, "data_items": DATA_ITEMS,
+                                                     **(dataset_fields or {})})
     from ckan.tests.helpers import call_action
 
     call_action("datastore_create", factories.site_context(), resource={"package_id": dataset["id"], "name": "监测表"},

@@ -153,6 +153,8 @@ def _single(args: Mapping[str, list[str]], name: str) -> str | None:
 def parse(api: DataApi, args: Mapping[str, list[str]], accept_csv: bool = False) -> Query:
     """The call's query string (name → values) as a Query, or a 400 naming the first problem."""
     config = settings.current().dataapi
+    # An empty value counts as not given: a plain HTML form sends its empty fields.
+    args = {name: values for name, values in args.items() if any(value != "" for value in values)}
     conditions: list[Condition] = []
     limit: int | None = None
     offset = 0

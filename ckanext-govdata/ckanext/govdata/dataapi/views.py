@@ -8,7 +8,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 
 from ckanext.govdata.dataapi import callers, calls, openapi, query
 from ckanext.govdata.dataapi.errors import ApiError
@@ -83,6 +83,9 @@ def data(name: str) -> Response:
         api, asked, page = calls.answer(name, caller, args, accept_csv=_wants_csv())
     except ApiError as error:
         return error_response(error)
+    # What a call ledger or a rate limiter wrapping this view may want to record.
+    g.govdata_dataapi_call = {"api": api.name, "package_id": api.package_id, "rows": len(page.records),
+                              "user_id": caller.user_id}
     return _page_response(api, asked, page, args)
 
 

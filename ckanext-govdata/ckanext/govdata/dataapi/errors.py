@@ -14,6 +14,12 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.field = field
+        self.headers: dict[str, str] = {}
+
+    def with_headers(self, headers: dict[str, str]) -> ApiError:
+        """Headers the refusal carries (``Retry-After`` …)."""
+        self.headers = dict(headers)
+        return self
 
     def as_dict(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "field": self.field}}

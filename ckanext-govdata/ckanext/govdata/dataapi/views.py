@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from typing import Any
 from urllib.parse import urlencode
 
+import ckan.plugins as p
 from flask import Blueprint, Response, g, request
 
 from ckanext.govdata.dataapi import callers, calls, openapi, query
@@ -24,7 +26,9 @@ def _json(body: Any, status: int = 200) -> Response:
 
 
 def error_response(error: ApiError) -> Response:
-    return _json(error.as_dict(), error.status)
+    response = _json(error.as_dict(), error.status)
+    response.headers.update(error.headers)
+    return response
 
 
 def _csv_value(value: Any) -> str:
@@ -77,13 +81,23 @@ def _page_response(api: DataApi, asked: query.Query, page: query.Page, args: dic
 
 @dataapi.route("/api/data/<name>")
 def data(name: str) -> Response:
+    started = time.perf_counter()
+    response = _data(name)
+    if p.plugin_loaded("govdata_devkeys"):
+        from ckanext.govdata.devkeys import guard
+
+        guard.finish(response, name, started)
+    return response
+
+
+def _data(name: str) -> Response:
     args = request.args.to_dict(flat=False)
     try:
         caller = callers.current_caller()
         api, asked, page = calls.answer(name, caller, args, accept_csv=_wants_csv())
     except ApiError as error:
         return error_response(error)
-    # What a call ledger or a rate limiter wrapping this view may want to record.
+    # What the call ledger (govdata_devkeys) records.
     g.govdata_dataapi_call = {"api": api.name, "package_id": api.package_id, "rows": len(page.records),
                               "user_id": caller.user_id}
     return _page_response(api, asked, page, args)

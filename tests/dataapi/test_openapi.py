@@ -33,8 +33,9 @@ def test_an_apis_document_is_valid_openapi_31_from_its_metadata(app):
     assert record["observed_on"]["type"] == ["string", "null"] and record["observed_on"]["format"] == "date"
     assert record["pm25"]["title"] == "PM2.5浓度"
     assert {"400", "401", "403", "404"} <= set(operation["responses"])
-    assert operation["security"] == [{"ckanApiToken": []}]
+    assert operation["security"] == [{"ckanApiToken": []}, {"appKey": [], "appSecret": []}]
     assert document["components"]["securitySchemes"]["ckanApiToken"]["type"] == "apiKey"
+    assert document["components"]["securitySchemes"]["appKey"]["name"] == "X-App-Key"
 
 
 def test_the_validator_is_real(app):
@@ -55,7 +56,7 @@ def test_the_portal_document_lists_every_served_api_and_no_other(app):
 
     validate(document)
     assert set(document["paths"]) == {f"/api/data/{open_api['name']}", f"/api/data/{conditional['name']}"}
-    assert document["paths"][f"/api/data/{open_api['name']}"]["get"]["security"] == [{}, {"ckanApiToken": []}]
+    assert document["paths"][f"/api/data/{open_api['name']}"]["get"]["security"] == [{}, {"ckanApiToken": []}, {"appKey": [], "appSecret": []}]
     assert not_open["name"] not in str(document) and without_table["name"] not in str(document)
 
 

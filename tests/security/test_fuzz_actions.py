@@ -58,8 +58,21 @@ def world() -> dict[str, Any]:
     rule = call_action("govdata_quality_rule_create", {"user": admin["name"]}, package_id=conditional["id"],
                        resource_id=table["id"], kind="code_list", columns=["company"], codes=["绍兴甲公司"])
     weekly = call_action("govdata_bulletin_generate", factories.site_context(), kind="weekly")["bulletins"][0]
+    api = factories.dataservice(department["id"])
+    application = call_action("govdata_app_create", {"user": admin["name"], "ignore_auth": False}, name="应用",
+                              scope=[api["name"]])
     payloads: dict[str, dict[str, Any]] = {
         "govdata_access_request_create": factories.request_fields(conditional["id"]),
+        "govdata_app_create": {"name": "新应用", "description": "说明", "homepage": "https://example.org/app",
+                               "scope": [api["name"]], "expires_at": "2099-12-31"},
+        "govdata_app_list": {},
+        "govdata_app_show": {"id": application["id"]},
+        "govdata_app_update": {"id": application["id"], "name": "改名", "scope": api["name"], "expires_at": "",
+                               "plan": "basic"},
+        "govdata_app_rotate": {"id": application["id"]},
+        "govdata_app_revoke": {"id": application["id"]},
+        "govdata_app_usage": {"id": application["id"], "date_from": "2026-01-01", "date_to": "2026-12-31"},
+        "govdata_api_usage": {"organization_id": department["id"], "date_from": "2026-01-01"},
         "govdata_access_request_update": {"id": request["id"], "purpose": "更新用途"},
         "govdata_access_request_show": {"id": request["id"]},
         "govdata_access_request_list": {"scope": "review", "state": "submitted", "package_id": conditional["id"],
@@ -249,6 +262,10 @@ GROUPS = {
         "govdata_quality_rule_create", "govdata_quality_rule_update", "govdata_quality_rule_list",
         "govdata_quality_rules_propose", "govdata_quality_check", "govdata_quality_result_show",
         "govdata_quality_failing_rows", "govdata_quality_figures", "govdata_quality_rule_delete",
+    ],
+    "devkeys": [
+        "govdata_app_create", "govdata_app_list", "govdata_app_show", "govdata_app_update", "govdata_app_rotate",
+        "govdata_app_revoke", "govdata_app_usage", "govdata_api_usage",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

@@ -32,6 +32,22 @@ ERRORS = {
     "403": "Conditionally open data: the caller holds no valid grant on the served dataset",
     "404": "No published data API of this name, or no data behind it",
 }
+# With application keys (govdata_devkeys): the quota, and a key refused whatever the data.
+KEY_ERRORS = {
+    "401": "Application key unknown, wrong secret, revoked or expired; or conditionally open data and no caller",
+    "403": "The API is not in the key's scope; or no valid grant on the served dataset",
+    "429": "Over the quota (per second or per day): wait Retry-After seconds",
+    "503": "Conditionally open data while the call limits cannot be checked: try again later",
+}
+RATE_HEADERS = {
+    "X-RateLimit-Limit": {"schema": {"type": "integer"}, "description": "Calls allowed per day (else per second)"},
+    "X-RateLimit-Remaining": {"schema": {"type": "integer"}, "description": "Calls left"},
+    "X-RateLimit-Reset": {"schema": {"type": "integer"}, "description": "Seconds until the day's count starts again"},
+}
+
+
+def _with_keys() -> bool:
+    return "govdata_devkeys" in tk.aslist(tk.config.get("ckan.plugins"))
 
 
 def security_schemes() -> dict[str, dict[str, Any]]:
@@ -43,12 +59,23 @@ def security_schemes() -> dict[str, dict[str, Any]]:
             "name": "Authorization",
             "description": "A CKAN API token of the portal user (用户中心 → API 令牌 / User → API tokens).",
         },
+        **({
+            "appKey": {"type": "apiKey", "in": "header", "name": "X-App-Key",
+                       "description": "An application key (我的应用 / My applications), with appSecret; or "
+                                      "Authorization: AppKey <key>:<secret>."},
+            "appSecret": {"type": "apiKey", "in": "header", "name": "X-App-Secret",
+                          "description": "The application's secret, shown once when issued or rotated."},
+        } if _with_keys() else {}),
     }
 
 
 def security(api: DataApi) -> list[dict[str, list[str]]]:
     """Which schemes open ``api``: any of them; for unconditional data, none is needed either."""
-    required: list[dict[str, list[str]]] = [{name: []} for name in security_schemes()]
+    schemes = security_schemes()
+    required: list[dict[str, list[str]]] = [{name: []} for name in schemes if name not in ("appKey", "appSecret")]
+    if "appKey" in schemes:
+        # Key and secret together.
+        required.append({"appKey": [], "appSecret": []})
     return [{}, *required] if api.condition == open_condition.UNCONDITIONAL else required
 
 
@@ -161,15 +188,18 @@ def _operation(api: DataApi, record_ref: str, error_ref: str) -> dict[str, Any]:
     responses: dict[str, Any] = {
         "200": {
             "description": "A page of rows 数据分页",
-            "headers": {"X-Total-Count": {"schema": {"type": "integer"}}},
+            "headers": {"X-Total-Count": {"schema": {"type": "integer"}}, **(RATE_HEADERS if _with_keys() else {})},
             "content": {
                 "application/json": {"schema": _page_schema(record_ref)},
                 "text/csv": {"schema": {"type": "string"}},
             },
         },
     }
-    for status, description in ERRORS.items():
-        if status in ("401", "403") and api.condition == open_condition.UNCONDITIONAL:
+    errors = {**ERRORS, **KEY_ERRORS} if _with_keys() else ERRORS
+    for status, description in errors.items():
+        if status in ("401", "403", "503") and api.condition == open_condition.UNCONDITIONAL and not _with_keys():
+            continue
+        if status == "503" and api.condition == open_condition.UNCONDITIONAL:
             continue
         responses[status] = {"description": description, "content": {"application/json": {"schema": {"$ref": error_ref}}}}
     return {

@@ -28,7 +28,7 @@ from ckanext.govdata.validators import rules
 API_TYPE = "dataservice"
 
 
-def app_dict(app: App, secret: str | None = None) -> dict[str, Any]:
+def _app_dict(app: App, secret: str | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "id": app.id,
         "user_id": app.user_id,
@@ -38,23 +38,23 @@ def app_dict(app: App, secret: str | None = None) -> dict[str, Any]:
         "key": app.key,
         "scope": list(app.scope or []),
         "plan": app.plan,
-        "quota": dataclass_dict(limits.plans().get(app.plan)),
+        "quota": _quota_dict(limits.plans().get(app.plan)),
         "expires_at": app.expires_at.isoformat() if app.expires_at else None,
         "revoked_at": app.revoked_at.isoformat() if app.revoked_at else None,
         "rotated_at": app.rotated_at.isoformat() if app.rotated_at else None,
         "created": app.created.isoformat(),
-        "state": state(app),
+        "state": _state(app),
     }
     if secret is not None:
         result["secret"] = secret
     return result
 
 
-def dataclass_dict(quota: Any) -> dict[str, int] | None:
+def _quota_dict(quota: Any) -> dict[str, int] | None:
     return None if quota is None else {"per_second": quota.per_second, "per_day": quota.per_day}
 
 
-def state(app: App) -> str:
+def _state(app: App) -> str:
     if app.revoked_at is not None:
         return "revoked"
     if app.expires_at is not None and app.expires_at <= utcnow():
@@ -85,7 +85,7 @@ def _expiry(day: dt.date | None) -> dt.datetime | None:
     return calendar.day_starts_at(day + dt.timedelta(days=1))
 
 
-def get_app(context: Context, data_dict: DataDict, action: str) -> App:
+def _get_app(context: Context, data_dict: DataDict, action: str) -> App:
     data = action_steps.validate(data_dict, schema.id_schema(), context)
     app = model.Session.get(App, data["id"])
     if app is None:
@@ -119,7 +119,7 @@ def govdata_app_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     )
     model.Session.add(app)
     model.Session.flush()
-    result = app_dict(app, secret)
+    result = _app_dict(app, secret)
     action_steps.finish(context)
     return result
 
@@ -134,19 +134,19 @@ def govdata_app_list(context: Context, data_dict: DataDict) -> list[dict[str, An
         user = model.User.get(data["user_id"])
         user_id = user.id if user is not None else data["user_id"]
     apps = model.Session.query(App).filter(App.user_id == user_id).order_by(App.created.desc()).all()
-    return [app_dict(app) for app in apps]
+    return [_app_dict(app) for app in apps]
 
 
 def govdata_app_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """One application (never its secret). :param id: the application's id"""
-    return app_dict(get_app(context, data_dict, "govdata_app_show"))
+    return _app_dict(_get_app(context, data_dict, "govdata_app_show"))
 
 
 @action_steps.atomic
 def govdata_app_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Change an application's name, description, homepage, scope or expiry (and, for a
     sysadmin, its plan). ``expires_at`` empty removes the expiry."""
-    app = get_app(context, data_dict, "govdata_app_update")
+    app = _get_app(context, data_dict, "govdata_app_update")
     data = action_steps.validate(data_dict, schema.app_update_schema(), context)
     for field in ("name", "description", "homepage"):
         if field in data:
@@ -168,7 +168,7 @@ def govdata_app_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
             raise tk.ValidationError({"plan": [_error("plan", "{field} must be one of {choices}", choices=", ".join(limits.plans()))]})
         app.plan = data["plan"]
     app.modified = utcnow()
-    result = app_dict(app)
+    result = _app_dict(app)
     action_steps.finish(context)
     return result
 
@@ -179,13 +179,13 @@ def govdata_app_rotate(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
     :returns: the application with its new ``secret`` (shown only now)
     """
-    app = get_app(context, data_dict, "govdata_app_rotate")
+    app = _get_app(context, data_dict, "govdata_app_rotate")
     if app.revoked_at is not None:
         raise tk.ValidationError({"id": [_error("id", "A revoked key cannot be rotated: register a new application")]})
     secret = secrets.new_secret()
     app.secret_hash = secrets.hash_secret(secret)
     app.rotated_at = app.modified = utcnow()
-    result = app_dict(app, secret)
+    result = _app_dict(app, secret)
     action_steps.finish(context)
     return result
 
@@ -193,9 +193,9 @@ def govdata_app_rotate(context: Context, data_dict: DataDict) -> dict[str, Any]:
 @action_steps.atomic
 def govdata_app_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Revoke the application's key for good (calls with it answer 401)."""
-    app = get_app(context, data_dict, "govdata_app_revoke")
+    app = _get_app(context, data_dict, "govdata_app_revoke")
     if app.revoked_at is None:
         app.revoked_at = app.modified = utcnow()
-    result = app_dict(app)
+    result = _app_dict(app)
     action_steps.finish(context)
     return result

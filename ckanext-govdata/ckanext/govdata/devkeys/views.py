@@ -30,7 +30,9 @@ def mine() -> Any:
         operation = form.pop("operation", "create")
         try:
             if operation == "create":
-                issued = view_steps.action("govdata_app_create", **{k: v for k, v in form.items() if k != "_csrf_token"})
+                # The form has a field "name": the action gets the form as its data dict.
+                fields = {k: v for k, v in form.items() if k != "_csrf_token"}
+                issued = tk.get_action("govdata_app_create")(view_steps.context(), fields)
             elif operation == "rotate":
                 issued = view_steps.action("govdata_app_rotate", id=form.get("id", ""))
             elif operation == "revoke":

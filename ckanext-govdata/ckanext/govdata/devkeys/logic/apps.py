@@ -76,9 +76,10 @@ def _scope(names: list[str]) -> list[str]:
     return found
 
 
-def _expiry(day: dt.date | None) -> dt.datetime | None:
-    """The end of local day ``day`` as naive UTC; the key works through that day."""
-    if day is None:
+def _expiry(day: dt.date | str | None) -> dt.datetime | None:
+    """The end of local day ``day`` as naive UTC; the key works through that day (none if empty,
+    as a form sends it)."""
+    if not isinstance(day, dt.date):
         return None
     if day < calendar.today():
         raise tk.ValidationError({"expires_at": [_error("expires_at", "{field} must be today or later")]})

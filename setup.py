@@ -48,6 +48,8 @@ setup(
             "govdata_feedback = ckanext.govdata.feedback.plugin:GovdataFeedbackPlugin",
             "govdata_quality = ckanext.govdata.quality.plugin:GovdataQualityPlugin",
             "govdata_subjects = ckanext.govdata.subjects.plugin:GovdataSubjectsPlugin",
+            "govdata_dataapi = ckanext.govdata.dataapi.plugin:GovdataDataApiPlugin",
+            "govdata_devkeys = ckanext.govdata.devkeys.plugin:GovdataDevkeysPlugin",
         ],
         "ckan.rdf.profiles": [
             "govdata_dcat_ap_3 = ckanext.govdata.dcat:GovdataDCATAP3Profile",

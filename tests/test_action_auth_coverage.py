@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
 PLUGINS = (
     "govdata", "govdata_access", "govdata_stats", "govdata_showcase", "govdata_curation", "govdata_demands",
-    "govdata_feedback", "govdata_quality", "govdata_subjects",
+    "govdata_feedback", "govdata_quality", "govdata_subjects", "govdata_devkeys",
 )
 
 Payload = Callable[[dict[str, Any]], dict[str, Any]]
@@ -55,6 +55,11 @@ REFUSED: dict[str, Payload] = {
         "upload": (io.BytesIO(b"date,is_workday,note\n2027-01-04,false,test\n"), "schedule.csv")
     },
     "govdata_department_report": lambda w: {},
+    "govdata_app_show": lambda w: {"id": w["app"]["id"]},
+    "govdata_app_update": lambda w: {"id": w["app"]["id"], "name": "改名"},
+    "govdata_app_rotate": lambda w: {"id": w["app"]["id"]},
+    "govdata_app_revoke": lambda w: {"id": w["app"]["id"]},
+    "govdata_api_usage": lambda w: {"organization_id": w["dataset"]["owner_org"]},
     "govdata_bulletin_generate": lambda w: {"kind": "daily"},
     "govdata_bulletin_list": lambda w: {},
     "govdata_bulletin_show": lambda w: {"id": w["bulletin"]},
@@ -127,6 +132,21 @@ REFUSED: dict[str, Payload] = {
 # Open to every signed-in user for their own things; refused to anonymous visitors. The plain
 # user is refused the call given instead (someone else's, or the staff variant).
 SIGNED_IN: dict[str, tuple[str, Payload, Call]] = {
+    "govdata_app_create": (
+        "anyone registered may register an application and get a key",
+        lambda w: {"name": "我的应用"},
+        ("govdata_app_show", lambda w: {"id": w["app"]["id"]}),
+    ),
+    "govdata_app_list": (
+        "lists the caller's own applications",
+        lambda w: {},
+        ("govdata_app_list", lambda w: {"user_id": w["sysadmin"]["id"]}),
+    ),
+    "govdata_app_usage": (
+        "usage of the caller's own applications",
+        lambda w: {},
+        ("govdata_app_usage", lambda w: {"id": w["app"]["id"]}),
+    ),
     "govdata_access_request_create": (
         "anyone registered may apply for conditional data",
         lambda w: factories.request_fields(w["dataset"]["id"], subject_id="", subject_consent=""),
@@ -361,6 +381,7 @@ def world() -> dict[str, Any]:
         "table": next(r for r in dataset["resources"] if r.get("datastore_active")),
         "subject_grant": factories.grant(sysadmin["id"], dataset["id"], source=f"subject:{subject['id']}",
                                          row_filter={"column": "credit_code", "value": "91330600MA2BC0JX1X"}),
+        "app": call_action("govdata_app_create", {"user": applicant["name"], "ignore_auth": False}, name="他人的应用"),
         "quality_rule": call_action("govdata_quality_rule_create", {"user": sysadmin["name"]}, package_id=dataset["id"],
                                     kind="required", columns=["credit_code"]),
     }

@@ -10,7 +10,7 @@ PACKAGE = os.path.join(os.path.dirname(__file__), "..", "ckanext-govdata", "ckan
 CATALOGUE = os.path.join(PACKAGE, "i18n", "zh_Hans_CN", "LC_MESSAGES", "ckanext-govdata")
 KEYWORDS = {
     "_": None, "bilingual": (1,), "_error": (2,), "Rejected": (1,), "_unique_extra": (2,), "ungettext": (1, 2),
-    "RuleError": (1,), "FileRefused": (1,), "problem": (5,), "message": (2,),
+    "RuleError": (1,), "FileRefused": (1,), "problem": (5,), "message": (2,), "bad_parameter": (2,),
 }
 METHODS = [
     ("**.py", "python"),

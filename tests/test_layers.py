@@ -4,7 +4,7 @@
                 action_steps, view_steps, mailing → storage, validators, workflows, catalogue
     core        calendar → grants → open_condition → search, dcat → logic
                 (the rules every feature obeys; the catalogue's index, RDF and core actions)
-    features    access, stats, showcase, curation, uploads, demands, feedback, quality
+    features    access, stats, showcase, curation, uploads, demands, feedback, quality, dataapi
     interface   plugin, views, cli, helpers, web security, demo; and each feature's own
                 plugin, views, cli and helpers modules
 
@@ -31,7 +31,7 @@ TOP_LEVEL = {
     "calendar": 3, "grants": 4, "open_condition": 5, "search": 6, "dcat": 6, "logic": 7,
     "access": FEATURE, "stats": FEATURE, "showcase": FEATURE, "curation": FEATURE,
     "uploads": FEATURE,
-    "demands": FEATURE, "feedback": FEATURE, "quality": FEATURE, "subjects": FEATURE,
+    "demands": FEATURE, "feedback": FEATURE, "quality": FEATURE, "subjects": FEATURE, "dataapi": FEATURE,
     "plugin": INTERFACE, "views": INTERFACE, "cli": INTERFACE, "helpers": INTERFACE,
     "web_security": INTERFACE, "security_headers": INTERFACE, "demo": INTERFACE, "migration": INTERFACE,
 }

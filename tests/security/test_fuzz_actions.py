@@ -62,8 +62,21 @@ def world() -> dict[str, Any]:
     subject = subjects_world.stored_subject(admin["id"], "91330600MA2BC0JX1X", "credit_code")
     subject_grant = factories.grant(applicant["id"], conditional["id"], source=f"subject:{subject['id']}",
                                     row_filter={"column": "credit_code", "value": "91330600MA2BC0JX1X"})
+    api = factories.dataservice(department["id"])
+    application = call_action("govdata_app_create", {"user": admin["name"], "ignore_auth": False}, name="应用",
+                              scope=[api["name"]])
     payloads: dict[str, dict[str, Any]] = {
         "govdata_access_request_create": factories.request_fields(conditional["id"]),
+        "govdata_app_create": {"name": "新应用", "description": "说明", "homepage": "https://example.org/app",
+                               "scope": [api["name"]], "expires_at": "2099-12-31"},
+        "govdata_app_list": {},
+        "govdata_app_show": {"id": application["id"]},
+        "govdata_app_update": {"id": application["id"], "name": "改名", "scope": api["name"], "expires_at": "",
+                               "plan": "basic"},
+        "govdata_app_rotate": {"id": application["id"]},
+        "govdata_app_revoke": {"id": application["id"]},
+        "govdata_app_usage": {"id": application["id"], "date_from": "2026-01-01", "date_to": "2026-12-31"},
+        "govdata_api_usage": {"organization_id": department["id"], "date_from": "2026-01-01"},
         "govdata_access_request_update": {"id": request["id"], "purpose": "更新用途"},
         "govdata_access_request_show": {"id": request["id"]},
         "govdata_access_request_list": {"scope": "review", "state": "submitted", "package_id": conditional["id"],
@@ -279,6 +292,10 @@ GROUPS = {
         "govdata_subject_rows", "govdata_subject_row_flag", "govdata_subject_grant_create",
         "govdata_subject_grant_list", "govdata_subject_grant_revoke", "govdata_subject_audit_list",
         "govdata_audit_list", "govdata_audit_export",
+    ],
+    "devkeys": [
+        "govdata_app_create", "govdata_app_list", "govdata_app_show", "govdata_app_update", "govdata_app_rotate",
+        "govdata_app_revoke", "govdata_app_usage", "govdata_api_usage",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

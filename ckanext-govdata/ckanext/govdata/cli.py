@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from ckanext.govdata.curation import cli as curation_cli
+from ckanext.govdata.devkeys import cli as devkeys_cli
 from ckanext.govdata.search import cli as search_cli
 from ckanext.govdata.stats import cli as stats_cli
 
@@ -30,3 +31,4 @@ def demo_load(seed: int) -> None:
 govdata.add_command(search_cli.search_index)
 govdata.add_command(stats_cli.stats)
 govdata.add_command(curation_cli.catalogue)
+govdata.add_command(devkeys_cli.api)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import Any
 
 from ckan.lib.redis import connect_to_redis
 
@@ -48,3 +49,99 @@ def exceeded(limit: Limit, key: str) -> bool:
 def retry_after(limit: Limit) -> int:
     """Seconds until the current window ends."""
     return limit.window - int(time.time() % limit.window)
+
+
+# --- Quotas of the data APIs: per second and per day, in one atomic Lua script ---------------
+#
+# Per second is a token bucket (``per_second`` tokens a second, as many in a burst); per day is a
+# counter of the local (Asia/Shanghai) day, which ends at local midnight. A call is accepted only
+# when both allow it, and only an accepted call spends from both: the script runs atomically in
+# Redis, with Redis's own clock (``TIME``), so any number of web workers, and a worker restarted,
+# share one count and no client clock matters. A limit of 0 means no limit of that kind.
+
+QUOTA_SCRIPT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local rate = tonumber(ARGV[1])
+local day_limit = tonumber(ARGV[2])
+local local_now = now + tonumber(ARGV[3])
+local day = math.floor(local_now / 86400)
+local day_key = KEYS[2] .. ':' .. day
+local day_reset = math.ceil((day + 1) * 86400 - local_now)
+local used = tonumber(redis.call('GET', day_key) or '0')
+local tokens = rate
+if rate > 0 then
+  local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+  if bucket[1] then
+    tokens = math.min(rate, tonumber(bucket[1]) + math.max(0, now - tonumber(bucket[2])) * rate)
+  end
+end
+local allowed = 1
+local retry = 0
+if day_limit > 0 and used >= day_limit then
+  allowed = 0
+  retry = day_reset
+elseif rate > 0 and tokens < 1 then
+  allowed = 0
+  retry = math.ceil((1 - tokens) / rate)
+end
+if allowed == 1 then
+  used = redis.call('INCR', day_key)
+  redis.call('EXPIRE', day_key, day_reset + 60)
+  tokens = tokens - 1
+end
+if rate > 0 then
+  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+  redis.call('EXPIRE', KEYS[1], 2)
+end
+return {allowed, used, day_reset, retry, math.floor(tokens)}
+"""
+
+LOCAL_OFFSET_SECONDS = 8 * 3600
+
+
+@dataclasses.dataclass(frozen=True)
+class Quota:
+    """At most ``per_second`` calls a second (a burst of as many) and ``per_day`` a local day."""
+
+    per_second: int
+    per_day: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    # The binding limit for the headers: the day's quota (else the per-second rate).
+    limit: int
+    remaining: int
+    # Seconds until the day's count starts again.
+    reset: int
+    # Seconds to wait before the next call can be accepted (0 when accepted).
+    retry_after: int
+
+    def headers(self) -> dict[str, str]:
+        headers = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset),
+        }
+        if not self.allowed:
+            headers["Retry-After"] = str(max(1, self.retry_after))
+        return headers
+
+
+def spend(redis: Any, quota: Quota, key: str) -> Decision:
+    """Spend one call of ``quota`` for ``key`` if both its limits allow it (one Lua call).
+
+    Raises redis's errors when Redis cannot be reached: the caller decides what that means.
+    """
+    script = redis.register_script(QUOTA_SCRIPT)
+    allowed, used, reset, retry, tokens = script(
+        keys=[f"{KEY_PREFIX}quota:s:{key}", f"{KEY_PREFIX}quota:d:{key}"],
+        args=[quota.per_second, quota.per_day, LOCAL_OFFSET_SECONDS],
+    )
+    if quota.per_day > 0:
+        limit, remaining = quota.per_day, max(0, quota.per_day - int(used))
+    else:
+        limit, remaining = quota.per_second, max(0, int(tokens))
+    return Decision(bool(allowed), limit, remaining, int(reset), int(retry))

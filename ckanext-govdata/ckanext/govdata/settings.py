@@ -1,7 +1,7 @@
 """Every ``ckanext.govdata.*`` option, read once, typed and validated.
 
 Defaults and descriptions live in the ``config_declaration.yaml`` files (the package's, and
-access', showcase's, stats', curation's, demands', feedback's, quality's and subjects'); this module reads them as defaults too, so an option keeps its
+access', showcase's, stats', curation's, demands', feedback's, quality's, subjects' and dataapi's); this module reads them as defaults too, so an option keeps its
 declared default even when the plugin declaring it is not loaded. ``validate`` runs at start-up
 (the govdata plugin's ``configure``) and raises ``CkanConfigurationException`` naming the option.
 
@@ -24,7 +24,7 @@ PREFIX = "ckanext.govdata."
 PACKAGE_DIR = pathlib.Path(__file__).parent
 DECLARATION_FILES = tuple(
     PACKAGE_DIR / part / "config_declaration.yaml"
-    for part in (".", "access", "showcase", "stats", "curation", "demands", "feedback", "quality", "subjects")
+    for part in (".", "access", "showcase", "stats", "curation", "demands", "feedback", "quality", "subjects", "dataapi")
 )
 
 
@@ -105,6 +105,12 @@ class SubjectsSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class DataApiSettings:
+    default_limit: int
+    max_limit: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     vocabularies_file: str
     city_name: str
@@ -120,6 +126,7 @@ class Settings:
     feedback: FeedbackSettings
     quality: QualitySettings
     subjects: SubjectsSettings
+    dataapi: DataApiSettings
 
 
 def _text(option: str, raw: Any) -> str:
@@ -236,6 +243,8 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "subjects.code_attempts": POSITIVE,
     "subjects.rows_per_table": POSITIVE,
     "subjects.max_grant_days": POSITIVE,
+    "dataapi.default_limit": POSITIVE,
+    "dataapi.max_limit": POSITIVE,
 }
 OPTIONS = tuple(PREFIX + name for name in PARSERS)
 GROUPS: dict[str, type] = {
@@ -244,6 +253,7 @@ GROUPS: dict[str, type] = {
     "feedback": FeedbackSettings,
     "quality": QualitySettings,
     "subjects": SubjectsSettings,
+    "dataapi": DataApiSettings,
 }
 
 
@@ -278,7 +288,13 @@ def _parse(raw: tuple[Any, ...]) -> Settings:
             raise CkanConfigurationException(f"{option} {error} (got {value!r})") from None
         group, _, field = name.rpartition(".")
         (groups[group] if group else values)[field] = parsed
-    return Settings(**values, **{name: GROUPS[name](**fields) for name, fields in groups.items()})
+    parsed_settings = Settings(**values, **{name: GROUPS[name](**fields) for name, fields in groups.items()})
+    if parsed_settings.dataapi.default_limit > parsed_settings.dataapi.max_limit:
+        raise CkanConfigurationException(
+            f"{PREFIX}dataapi.default_limit must not exceed {PREFIX}dataapi.max_limit "
+            f"(got {parsed_settings.dataapi.default_limit} > {parsed_settings.dataapi.max_limit})"
+        )
+    return parsed_settings
 
 
 def validate(config: Mapping[str, Any]) -> Settings:

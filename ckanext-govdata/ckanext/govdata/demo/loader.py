@@ -45,6 +45,11 @@ def load(seed: int = catalogue.DEFAULT_SEED) -> None:
     started = time.monotonic()
     demo = catalogue.build(seed)
     tally = load_catalogue(demo)
+    api_tables = 0
+    if p.plugin_loaded("govdata_dataapi"):
+        from ckanext.govdata.demo import api_tables as api_table_plan
+
+        api_tables = api_table_plan.load(_context(), demo)
     if p.plugin_loaded("govdata_showcase"):
         from ckanext.govdata.demo import showcases
 
@@ -69,7 +74,7 @@ def load(seed: int = catalogue.DEFAULT_SEED) -> None:
         f"{figures.data_items:,} data items, {figures.records:,} records, {figures.uploaded_files} files "
         f"({figures.datastore_tables} in the datastore). Created {tally.created}, updated {tally.patched}, "
         f"unchanged {tally.unchanged}; uploaded {tally.files_uploaded} files, filled {tally.tables_filled} "
-        f"tables in {time.monotonic() - started:.0f} s.",
+        f"tables, {api_tables} tables behind data APIs in {time.monotonic() - started:.0f} s.",
         fg="green",
     )
 

@@ -1,6 +1,7 @@
 """The demo's quality checks (数据质量): the rules proposed from the data items of every
-datastore-backed demo dataset, attached and checked, with a week-old run before today's, so the
-quality pages and figures (pass rates and their trend) are not empty on a new portal.
+datastore-backed demo dataset (not the sample tables behind data APIs), attached and checked,
+with a week-old run before today's, so the quality pages and figures (pass rates and their
+trend) are not empty on a new portal.
 
 Idempotent: a dataset that has rules already is left as it is.
 """
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from ckan import model
 
 from ckanext.govdata.calendar import utcnow
+from ckanext.govdata.demo.api_tables import SAMPLE_FLAG
 from ckanext.govdata.quality import jobs
 from ckanext.govdata.quality.model import Rule, Run
 
@@ -27,6 +29,7 @@ def _datastore_packages() -> list[str]:
         .join(model.Package, model.Package.id == model.Resource.package_id)
         .filter(model.Resource.state == "active", model.Package.state == "active")
         .filter(sa.text("resource.extras::jsonb ->> 'datastore_active' = 'true'"))
+        .filter(sa.text(f"(resource.extras::jsonb ->> '{SAMPLE_FLAG}') IS DISTINCT FROM 'true'"))
         .distinct()
     )
     return sorted(package_id for (package_id,) in rows)

@@ -195,9 +195,11 @@ PACKAGE_COLUMNS = sa.text(
     "SELECT id, type, state, private, owner_org, extras, metadata_created, metadata_modified "
     "FROM package WHERE id IN :ids"
 ).bindparams(sa.bindparam("ids", expanding=True))
+# A table marked ``sample_table`` holds sample rows (the demo's tables behind data APIs), not the
+# dataset's records: the declared record count stands.
 DATASTORE_RESOURCES = sa.text(
     "SELECT id, package_id FROM resource WHERE package_id IN :ids AND state = 'active' "
-    "AND extras::jsonb ->> 'datastore_active' = 'true'"
+    "AND extras::jsonb ->> 'datastore_active' = 'true' AND (extras::jsonb ->> 'sample_table') IS DISTINCT FROM 'true'"
 ).bindparams(sa.bindparam("ids", expanding=True))
 
 

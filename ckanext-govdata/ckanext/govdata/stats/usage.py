@@ -163,6 +163,15 @@ def _write(connection: sa.Connection, counts: dict[tuple[str, ...], int]) -> int
     return sum(counts.values())
 
 
+def write_calls(connection: sa.Connection, calls: list[tuple[dt.date, str, str]]) -> int:
+    """Count data API calls read from the call ledger (day, package id, caller) in the same
+    tables as tracked events: the ledger's flush calls this, in its own transaction."""
+    counts: dict[tuple[str, ...], int] = defaultdict(int)
+    for day, package_id, who in calls:
+        counts[(day.isoformat(), API_CALL, package_id, "", who)] += 1
+    return _write(connection, counts) if counts else 0
+
+
 def totals(scope: str, scope_key: str, recent_days: int) -> dict[str, dict[str, int]]:
     """Downloads and calls of a scope: in the last ``recent_days`` days and all time."""
     table = UsageDaily.__table__

@@ -9,6 +9,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import pytest
 import rq
+from ckan import model
 from ckan.cli.db import _resolve_alembic_config
 from ckan.lib import jobs
 from werkzeug.serving import make_server
@@ -66,8 +67,23 @@ def xloader(live_server, ckan_config, monkeypatch) -> dict[str, Any]:
     return loader
 
 
-def run_jobs() -> None:
-    """Runs every queued job in this process, in burst mode: the loads and what they enqueue.
-    CKAN's own worker would fork a process that reloads the whole environment for each job."""
+class _FreshSessionWorker(rq.SimpleWorker):
+    """Each job starts and ends with an empty database session, as in the process CKAN's worker
+    forks for it: objects the test's requests loaded must not carry their in-memory flags into
+    a job (a Resource's ``url_changed`` would make every resource_patch there submit the file
+    to xloader again, and a failing load then re-queue itself for ever)."""
+
+    def perform_job(self, job: rq.job.Job, queue: rq.Queue) -> bool:
+        model.Session.remove()
+        try:
+            return bool(super().perform_job(job, queue))
+        finally:
+            model.Session.remove()
+
+
+def run_jobs(max_jobs: int | None = None) -> None:
+    """Runs every queued job in this process, in burst mode: the loads and what they enqueue
+    (only the first ``max_jobs``, when given). CKAN's own worker would fork a process that
+    reloads the whole environment for each job."""
     queue = jobs.get_queue()
-    rq.SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    _FreshSessionWorker([queue], connection=queue.connection).work(burst=True, max_jobs=max_jobs)

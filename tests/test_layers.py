@@ -1,7 +1,7 @@
 """Imports point one way (STYLE.md, "Layers point one way"); this fails on the first that does not.
 
     base        messages, settings → vocabularies, spreadsheets, rate_limits, documents, request_scope,
-                action_steps, view_steps → storage, validators, workflows, catalogue
+                action_steps, view_steps, mailing → storage, validators, workflows, catalogue
     core        calendar → grants → open_condition → search, dcat → logic
                 (the rules every feature obeys; the catalogue's index, RDF and core actions)
     features    access, stats, showcase, curation, uploads, demands, feedback, quality, dataapi
@@ -26,7 +26,7 @@ FEATURE, INTERFACE = 8, 9
 TOP_LEVEL = {
     "messages": 0, "alembic_env": 0, "settings": 0,
     "vocabularies": 1, "spreadsheets": 1, "rate_limits": 1, "documents": 1, "request_scope": 1, "action_steps": 1,
-    "view_steps": 1,
+    "view_steps": 1, "mailing": 1,
     "storage": 2, "validators": 2, "workflows": 2, "catalogue": 2,
     "calendar": 3, "grants": 4, "open_condition": 5, "search": 6, "dcat": 6, "logic": 7,
     "access": FEATURE, "stats": FEATURE, "showcase": FEATURE, "curation": FEATURE,

@@ -1,11 +1,12 @@
-"""Conditional data that xloader loads from an upload into the datastore is guarded like any
-other table: refused through datastore_search (and SQL) to anonymous visitors and other users,
-served to a grantee and to the department's staff."""
+"""Conditional data that xloader loads from an upload into the datastore (a UTF-8 CSV by one COPY,
+uploads/fastload.py) is guarded like any other table: refused through datastore_search (and SQL)
+to anonymous visitors and other users, served to a grantee and to the department's staff."""
 from __future__ import annotations
 
 import pytest
 from ckan.tests.helpers import call_action
 
+from ckanext.govdata.uploads import fastload
 from tests import factories
 from tests.conftest import run_jobs
 
@@ -23,6 +24,7 @@ def loaded(xloader, department):
                                            filename="amounts.csv")
     run_jobs()
     assert call_action("resource_show", id=resource["id"])["datastore_active"] is True
+    assert fastload.full_text_state(resource["id"]) == "complete"  # loaded by one COPY, full text after
     return {"dataset": dataset, "resource": resource, "staff": factories.member(department["id"], role="editor")}
 
 

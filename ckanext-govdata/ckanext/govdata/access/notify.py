@@ -1,19 +1,15 @@
 """Telling people about a request: in-app notices in the transaction, mail after it."""
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import mailer
 
-from ckanext.govdata import open_condition
+from ckanext.govdata import mailing, open_condition
 from ckanext.govdata.access import dictization, labels, workflow
 from ckanext.govdata.access.model import AccessNotice, AccessRequest
 from ckanext.govdata.calendar import utcnow
-
-log = logging.getLogger(__name__)
 
 
 def notify(user_ids: Iterable[str], request: AccessRequest, kind: str) -> None:
@@ -41,11 +37,7 @@ def mail(user_ids: Iterable[str], request: AccessRequest, kind: str) -> int:
                 link,
             ]
         )
-        try:
-            mailer.mail_user(user, labels.notice_label(kind), body)
-            sent += 1
-        except mailer.MailerException as error:
-            log.warning("could not mail %s about request %s: %s", user.name, request.id, error)
+        sent += mailing.mail_user(user, labels.notice_label(kind), body, f"request {request.id}")
     return sent
 
 

@@ -2,17 +2,15 @@
 department's editors and admins listing them, sent daily from cron."""
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import mailer
 
+from ckanext.govdata import mailing
 from ckanext.govdata.messages import bilingual
 
-log = logging.getLogger(__name__)
 STAFF_ROLES = ("editor", "admin")
 LISTED = 50
 
@@ -47,9 +45,5 @@ def send(overdue: list[dict[str, Any]]) -> dict[str, int]:
         link = tk.url_for("govdata_curation.reports", department=department.name, _external=True) + "#overdue"
         body = "\n".join([subject, "", *lines, "", link])
         for user in _staff(department_id):
-            try:
-                mailer.mail_user(user, subject, body)
-                mails += 1
-            except mailer.MailerException as error:
-                log.warning("could not mail %s about overdue entries: %s", user.name, error)
+            mails += mailing.mail_user(user, subject, body, "overdue entries")
     return {"departments": len(by_department), "entries": len(overdue), "mails": mails}

@@ -6,19 +6,15 @@ so nobody is told about a step that was rolled back.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Iterable
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import mailer
 
-from ckanext.govdata import open_condition
+from ckanext.govdata import mailing, open_condition
 from ckanext.govdata.calendar import utcnow
 from ckanext.govdata.demands import labels, workflow
 from ckanext.govdata.demands.model import Demand, DemandNotice
-
-log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -56,11 +52,7 @@ def mail(user_ids: Iterable[str], demand_id: str, kind: str) -> int:
             lines.append(f"{tk._('Deadline')}: {due.isoformat()}")
         if demand.reason:
             lines.append(f"{tk._('Reason')}: {demand.reason}")
-        try:
-            mailer.mail_user(user, subject, "\n".join([*lines, link]))
-            sent += 1
-        except mailer.MailerException as error:
-            log.warning("could not mail %s about demand %s: %s", user.name, demand.id, error)
+        sent += mailing.mail_user(user, subject, "\n".join([*lines, link]), f"demand {demand.id}")
     return sent
 
 

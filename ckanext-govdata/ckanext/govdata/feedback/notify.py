@@ -2,19 +2,15 @@
 after it (as access requests do)."""
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import mailer
 
-from ckanext.govdata import open_condition
+from ckanext.govdata import mailing, open_condition
 from ckanext.govdata.calendar import utcnow
 from ckanext.govdata.feedback import labels
 from ckanext.govdata.feedback.model import Correction, FeedbackNotice, Rectification
-
-log = logging.getLogger(__name__)
 
 # A notice to send once the transaction is committed: recipients, item, kind.
 Pending = tuple[list[str], Correction | Rectification, str]
@@ -68,9 +64,5 @@ def mail(pending: Iterable[Pending]) -> int:
             user = model.User.get(user_id)
             if user is None or not user.email:
                 continue
-            try:
-                mailer.mail_user(user, labels.notice_label(kind), body)
-                sent += 1
-            except mailer.MailerException as error:
-                log.warning("could not mail %s about %s: %s", user.name, item.id, error)
+            sent += mailing.mail_user(user, labels.notice_label(kind), body, item.id)
     return sent

@@ -15,22 +15,18 @@ yet) is listed unranked, after the others.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
-from ckan.lib import mailer
 from sqlalchemy.dialects.postgresql import insert
 
-from ckanext.govdata import calendar
+from ckanext.govdata import calendar, mailing
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.stats import feature_figures
 from ckanext.govdata.stats.model import Bulletin
-
-log = logging.getLogger(__name__)
 
 DAILY, WEEKLY = "daily", "weekly"
 KINDS = (DAILY, WEEKLY)
@@ -191,11 +187,7 @@ def mail_daily(ids: list[str]) -> int:
         link = tk.url_for("govdata_stats.bulletin", id=bulletin.id, _external=True)
         subject, body = _mail_body(bulletin.content, link)
         for user in _staff(bulletin.department_id):
-            try:
-                mailer.mail_user(user, subject, body)
-                mails += 1
-            except mailer.MailerException as error:
-                log.warning("could not mail %s the daily notice: %s", user.name, error)
+            mails += mailing.mail_user(user, subject, body, "the daily notice")
         bulletin.mailed_at = calendar.utcnow().replace(tzinfo=None)
     return mails
 

@@ -7,6 +7,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckanext.xloader.utils import XLoaderFormats
 
+from ckanext.govdata.uploads import fastload
+
 
 def _labels() -> dict[str, tuple[str, str]]:
     waiting = (tk._("Waiting"), tk._("Waiting to be loaded into the datastore"))
@@ -20,6 +22,24 @@ def _labels() -> dict[str, tuple[str, str]]:
     }
 
 
+def _full_text_labels() -> dict[str, tuple[str, str]]:
+    preparing = (tk._("Being prepared"), tk._("Searchable by its columns; full-text search (q) finds its rows once this is done"))
+    return {
+        "pending": preparing,
+        "running": preparing,
+        "complete": (tk._("Ready"), tk._("Full-text search (q) finds its rows")),
+        "error": (tk._("Failed"), tk._("Full-text search could not be prepared; load the file again")),
+    }
+
+
+def _full_text(resource_id: str) -> dict[str, str] | None:
+    state = fastload.full_text_state(resource_id)
+    if state is None:
+        return None
+    label, description = _full_text_labels().get(state, (state, ""))
+    return {"state": state, "label": label, "description": description}
+
+
 def _error_message(status: dict[str, Any]) -> str:
     for error in (status.get("error"), (status.get("task_info") or {}).get("error")):
         if isinstance(error, dict) and error.get("message"):
@@ -30,7 +50,9 @@ def _error_message(status: dict[str, Any]) -> str:
 
 
 def govdata_upload_status(resource: dict[str, Any]) -> dict[str, Any] | None:
-    """The resource's load: ``state``, ``label``, ``description``, ``error``, ``last_updated``;
+    """The resource's load: ``state``, ``label``, ``description``, ``error``, ``last_updated``, and
+    ``full_text`` (``state``, ``label``, ``description``) for a table whose full text a follow-up
+    job makes (uploads/fastload.py), else None;
     None for a format xloader does not load, a resource never submitted, or a user who may not
     edit the dataset."""
     if not XLoaderFormats.is_it_an_xloader_format(resource.get("format")):
@@ -46,6 +68,7 @@ def govdata_upload_status(resource: dict[str, Any]) -> dict[str, Any] | None:
         "state": status["status"], "label": label, "description": description,
         "error": _error_message(status) if status["status"] == "error" else "",
         "last_updated": status.get("last_updated"),
+        "full_text": _full_text(resource["id"]) if status["status"] == "complete" else None,
     }
 
 

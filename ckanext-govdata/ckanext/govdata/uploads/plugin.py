@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.xloader.interfaces import IXloader
 from werkzeug.datastructures import FileStorage
 
-from ckanext.govdata.uploads import encoding, helpers, jobs, xloader_fixes
+from ckanext.govdata.uploads import encoding, fastload, helpers, jobs
 
 
 class GovdataUploadsPlugin(p.SingletonPlugin):
@@ -23,7 +23,7 @@ class GovdataUploadsPlugin(p.SingletonPlugin):
     # IConfigurer
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
-        xloader_fixes.install()
+        fastload.install()
 
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:

@@ -1,11 +1,12 @@
-"""A fault of ckanext-xloader 2.5.2 on CKAN 2.12, mended where it sits.
+"""A fault of ckanext-xloader 2.5.2 on CKAN 2.12, and its mend (used by fastload.py, which
+puts it in the place of xloader's ``loader.create_column_indexes`` for tables xloader loads).
 
 After the COPY, xloader's ``create_column_indexes`` creates the table's indexes (the full-text
 GIN index among them) and re-enables the full-text trigger on a connection it never commits.
 SQLAlchemy 2 opens a transaction on first use, so all of it is rolled back when the worker's
 job ends: every loaded table was left without its full-text index and with the trigger off, so
 ``datastore_search`` with ``q`` scanned the table and rows added later by ``datastore_upsert``
-were never found by it. The same work, in a transaction that commits.
+were never found by it. Here: the same work, in a transaction that commits.
 """
 from __future__ import annotations
 
@@ -25,7 +26,3 @@ def create_column_indexes(fields: list[dict[str, Any]], resource_id: str, logger
         loader._enable_fulltext_trigger(connection, resource_id)
     logger.info("...column indexes created.")
 
-
-def install() -> None:
-    """xloader's job calls ``loader.create_column_indexes`` through the module."""
-    loader.create_column_indexes = create_column_indexes

@@ -206,7 +206,7 @@ def published(api: dict[str, Any] | None) -> bool:
 def package_dict(name: str) -> dict[str, Any] | None:
     """The dataservice's metadata as CKAN shows it, whoever asks (the caller is checked later)."""
     try:
-        return tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": name})
+        return tk.get_action("package_show")({"ignore_auth": True}, {"id": name})
     except (tk.ObjectNotFound, tk.ValidationError):
         return None
 

@@ -7,9 +7,12 @@ the ones that open it (any, or none at all for unconditional APIs).
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
 
 from ckanext.govdata import open_condition, settings
 from ckanext.govdata.dataapi import interface, query
@@ -264,3 +267,23 @@ def published_apis() -> list[DataApi]:
     )
     described = [interface.describe(api, tables) for api in found]
     return [api for api in described if api.table is not None and api.condition != open_condition.NOT_OPEN]
+
+
+_portal_cache: dict[str, Any] = {}
+_portal_lock = threading.Lock()
+
+
+def _catalogue_version() -> tuple[Any, ...]:
+    """Changes whenever a package (an API or a dataset it serves, its resources included) does."""
+    row = model.Session.execute(sa.text("SELECT max(metadata_modified), count(*) FROM package")).one()
+    return (tuple(row), tk.config.get("ckan.site_url"), settings.current().dataapi)
+
+
+def cached_portal_document() -> dict[str, Any]:
+    """The portal's document, built again only after the catalogue changed (it takes seconds
+    for the demo's 386 served APIs)."""
+    version = _catalogue_version()
+    with _portal_lock:
+        if _portal_cache.get("version") != version:
+            _portal_cache.update(version=version, document=portal_document(published_apis()))
+        return _portal_cache["document"]

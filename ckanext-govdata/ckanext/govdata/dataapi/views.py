@@ -114,4 +114,4 @@ def api_document(name: str) -> Response:
 
 @dataapi.route("/api/openapi.json")
 def portal_document() -> Response:
-    return _json(openapi.portal_document(openapi.published_apis()))
+    return _json(openapi.cached_portal_document())

@@ -30,11 +30,13 @@ from ckanext.govdata.demo.city import Sources, ValueMaker, load_sources
 from ckanext.govdata.demo.objects import DATASTORE_TYPES, DataItem, csv_value
 from ckanext.govdata.search import bulk
 
-TABLE_NAME = "接口数据"
+# Indexed with the dataset (resource name and description, weight 2): words like 接口 or API here
+# would pull every dataset with a sample table into searches for APIs.
+TABLE_NAME = "样例数据表"
+TABLE_DESCRIPTION = "演示用样例数据 / Sample rows for the demo"
+ROWS = (60, 240)
 # The resource field saying a table holds sample rows, not the dataset's records (stats/counters.py).
 SAMPLE_FLAG = "sample_table"
-TABLE_DESCRIPTION = "数据接口的样例数据表 / Sample rows served by the data APIs"
-ROWS = (60, 240)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -148,3 +148,13 @@ def test_a_dataset_without_subject_rows_keeps_no_document(person_data):
 
     stored = model.Session.get(AccessRequest, request["id"])
     assert stored.subject_id is None and stored.subject_document_type is None
+
+
+def test_the_application_form_offers_the_person_documents(app, person_data):
+    page = app.get(f"/dataset/{person_data['dataset']['name']}/apply",
+                   headers={"Authorization": person_data["applicant"]["token"]}).body
+
+    assert 'name="subject_document_type"' in page
+    for label in ("居民身份证", "外国人永久居留身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国护照"):
+        assert label in page
+    assert "统一社会信用代码</option>" not in page

@@ -49,7 +49,7 @@ setup(
             "govdata_quality = ckanext.govdata.quality.plugin:GovdataQualityPlugin",
             "govdata_subjects = ckanext.govdata.subjects.plugin:GovdataSubjectsPlugin",
             "govdata_dataapi = ckanext.govdata.dataapi.plugin:GovdataDataApiPlugin",
-            "govdata_devkeys = ckanext.govdata.devkeys.plugin:GovdataDevkeysPlugin",
+            "govdata_devkeys = ckanext.govdata.dataapi.keys.plugin:GovdataDevkeysPlugin",
         ],
         "ckan.rdf.profiles": [
             "govdata_dcat_ap_3 = ckanext.govdata.dcat:GovdataDCATAP3Profile",

@@ -43,7 +43,7 @@ def _world() -> dict[str, Any]:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.govdata.devkeys import limits
+    from ckanext.govdata.dataapi.keys import limits
 
     site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site["name"], "ignore_auth": True}
@@ -85,7 +85,7 @@ def _ini(base: str, devkeys: bool) -> str:
         plugins = " ".join(name for name in plugins.split() if name != "govdata_devkeys")
     with tempfile.NamedTemporaryFile("w", suffix=".ini", delete=False) as handle:
         handle.write(f"[app:main]\nuse = config:{os.path.abspath(base)}\nckan.plugins = {plugins}\n"
-                     f"ckanext.govdata.devkeys.plans = {PLANS}\n")
+                     f"ckanext.govdata.dataapi.keys.plans = {PLANS}\n")
     return handle.name
 
 

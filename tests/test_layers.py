@@ -4,7 +4,7 @@
                 action_steps, view_steps, mailing → storage, validators, workflows, catalogue
     core        calendar → grants → open_condition → search, dcat → logic
                 (the rules every feature obeys; the catalogue's index, RDF and core actions)
-    features    access, stats, showcase, curation, uploads, demands, feedback, quality, dataapi
+    features    access, stats, showcase, curation, uploads, demands, feedback, quality, subjects, dataapi
     interface   plugin, views, cli, helpers, web security, demo; and each feature's own
                 plugin, views, cli and helpers modules
 

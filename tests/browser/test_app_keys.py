@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ckanext.govdata.devkeys import ledger
+from ckanext.govdata.dataapi.keys import ledger
 from tests import factories
 from tests.browser.conftest import log_in
 from tests.dataapi.test_endpoint import served_api
@@ -15,7 +15,7 @@ from tests.dataapi.test_endpoint import served_api
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
 
-@pytest.mark.ckan_config("ckanext.govdata.devkeys.plans", "default=100/3")
+@pytest.mark.ckan_config("ckanext.govdata.dataapi.keys.plans", "default=100/3")
 def test_register_call_hit_the_quota_and_see_the_usage(live_server, page: Any):
     name = served_api()["api"]["name"]
     developer = factories.user(password="correct123")

@@ -10,7 +10,7 @@ from ckan import model
 from ckan.tests.helpers import call_action
 
 from ckanext.govdata import calendar
-from ckanext.govdata.devkeys.model import App
+from ckanext.govdata.dataapi.keys.model import App
 from tests import factories
 from tests.dataapi.test_endpoint import served_api
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ckanext.govdata.cli import govdata
-from ckanext.govdata.devkeys import ledger
-from ckanext.govdata.devkeys.model import ApiCall
+from ckanext.govdata.dataapi.keys import ledger
+from ckanext.govdata.dataapi.keys.model import ApiCall
 from ckanext.govdata.stats.model import UsageDaily
 from tests import factories
 from tests.dataapi.test_endpoint import served_api

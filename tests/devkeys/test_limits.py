@@ -41,7 +41,7 @@ def test_the_per_second_bucket_refuses_a_burst_past_its_rate(ckan_config):
     assert decisions[-1].retry_after >= 1 and decisions[-1].headers()["Retry-After"] == "1"
 
 
-@pytest.mark.ckan_config("ckanext.govdata.devkeys.plans", "default=100/3")
+@pytest.mark.ckan_config("ckanext.govdata.dataapi.keys.plans", "default=100/3")
 def test_headers_on_every_answer_and_429_past_the_quota(app):
     developer = factories.user()
     name = served_api()["api"]["name"]
@@ -61,8 +61,8 @@ def test_headers_on_every_answer_and_429_past_the_quota(app):
     call(app, name, other["key"], other["secret"], 200)
 
 
-@pytest.mark.ckan_config("ckanext.govdata.devkeys.plans", "default=100/100")
-@pytest.mark.ckan_config("ckanext.govdata.devkeys.api_limits", "capped-api=100/1")
+@pytest.mark.ckan_config("ckanext.govdata.dataapi.keys.plans", "default=100/100")
+@pytest.mark.ckan_config("ckanext.govdata.dataapi.keys.api_limits", "capped-api=100/1")
 def test_a_per_api_cap_is_below_every_plan(app):
     developer = factories.user()
     capped = served_api(name="capped-api")["api"]["name"]
@@ -71,7 +71,7 @@ def test_a_per_api_cap_is_below_every_plan(app):
     call(app, capped, issued["key"], issued["secret"], 429)
 
 
-@pytest.mark.ckan_config("ckanext.govdata.devkeys.anonymous_quota", "100/2")
+@pytest.mark.ckan_config("ckanext.govdata.dataapi.keys.anonymous_quota", "100/2")
 def test_anonymous_callers_are_limited_per_client_address(app):
     name = served_api()["api"]["name"]
     here = {"REMOTE_ADDR": "127.0.0.5"}
@@ -81,8 +81,8 @@ def test_anonymous_callers_are_limited_per_client_address(app):
     app.get(f"/api/data/{name}", environ_overrides={"REMOTE_ADDR": "127.0.0.6"}, status=200)
 
 
-@pytest.mark.ckan_config("ckanext.govdata.devkeys.redis_url", CLOSED_PORT)
-@pytest.mark.ckan_config("ckanext.govdata.devkeys.plans", "default=1/1")
+@pytest.mark.ckan_config("ckanext.govdata.dataapi.keys.redis_url", CLOSED_PORT)
+@pytest.mark.ckan_config("ckanext.govdata.dataapi.keys.plans", "default=1/1")
 def test_redis_down_fails_open_for_unconditional_and_closed_for_conditional(app):
     open_api = served_api()["api"]["name"]
     conditional = served_api("conditional")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ckanext.govdata.curation import cli as curation_cli
-from ckanext.govdata.devkeys import cli as devkeys_cli
+from ckanext.govdata.dataapi.keys import cli as devkeys_cli
 from ckanext.govdata.search import cli as search_cli
 from ckanext.govdata.stats import cli as stats_cli
 

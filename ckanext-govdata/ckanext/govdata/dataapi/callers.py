@@ -44,7 +44,7 @@ class Caller:
 
 def current_caller() -> Caller:
     if p.plugin_loaded("govdata_devkeys"):
-        from ckanext.govdata.devkeys import guard
+        from ckanext.govdata.dataapi.keys import guard
 
         presented = guard.presented()
         if presented is not None:
@@ -59,14 +59,14 @@ def authorise(api: DataApi, caller: Caller) -> Access:
     if api.condition == open_condition.NOT_OPEN:
         raise errors.not_found(api.name)
     if caller.app is not None:
-        from ckanext.govdata.devkeys import guard
+        from ckanext.govdata.dataapi.keys import guard
 
         guard.within_scope(caller.app, api.name, api.package_id)
     resource = model.Resource.get(api.table.resource_id) if api.table is not None else None
     access = open_condition.data_access(caller.viewer, api.governing, resource, rows=True)
     if access.allowed:
         if p.plugin_loaded("govdata_devkeys"):
-            from ckanext.govdata.devkeys import guard
+            from ckanext.govdata.dataapi.keys import guard
 
             guard.admit(api.name, api.condition, caller.app, caller.user_id)
         return access

@@ -84,7 +84,7 @@ def data(name: str) -> Response:
     started = time.perf_counter()
     response = _data(name)
     if p.plugin_loaded("govdata_devkeys"):
-        from ckanext.govdata.devkeys import guard
+        from ckanext.govdata.dataapi.keys import guard
 
         guard.finish(response, name, started)
     return response

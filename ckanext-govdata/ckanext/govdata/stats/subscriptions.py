@@ -19,6 +19,9 @@ from ckanext.govdata.stats import counters, usage
 # Sent by whatever serves the data API of an API interface (type ``dataservice``), with the
 # dataservice's package id as sender: ``tk.signals.ckanext.signal(DATASERVICE_CALLED).send(id)``.
 DATASERVICE_CALLED = "govdata_dataservice_called"
+# A batch of data API calls written to the call ledger (govdata_devkeys), with ``connection``
+# (the flush's transaction) and ``calls`` [(local day, package id, caller)].
+CALLS_FLUSHED = "govdata_api_calls_flushed"
 DATASTORE_WRITES = ("datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete")
 BULK_CHANGES = ("bulk_update_public", "bulk_update_private", "bulk_update_delete")
 # After these, a package may have vanished or lost its department without a dataset hook.
@@ -43,6 +46,7 @@ def get_subscriptions() -> types.SignalMapping:
         tk.signals.action_succeeded: action_succeeded,
         tk.signals.resource_download: [resource_downloaded],
         tk.signals.ckanext.signal(DATASERVICE_CALLED): [dataservice_called],
+        tk.signals.ckanext.signal(CALLS_FLUSHED): [calls_flushed],
     }
 
 
@@ -103,3 +107,7 @@ def resource_downloaded(resource_id: str, **kwargs: Any) -> None:
 
 def dataservice_called(package_id: str, **kwargs: Any) -> None:
     usage.track(usage.API_CALL, package_id=package_id)
+
+
+def calls_flushed(sender: str, **kwargs: Any) -> None:
+    usage.write_calls(kwargs["connection"], kwargs["calls"])

@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.govdata.devkeys import logic, views
+from ckanext.govdata.dataapi.keys import logic, views
 
 
 @tk.blanket.config_declarations

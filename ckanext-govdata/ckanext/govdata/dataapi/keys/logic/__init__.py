@@ -16,12 +16,12 @@ def _exported(*modules: ModuleType) -> dict[str, Any]:
 
 
 def all_actions() -> dict[str, Any]:
-    from ckanext.govdata.devkeys.logic import apps, usage
+    from ckanext.govdata.dataapi.keys.logic import apps, usage
 
     return _exported(apps, usage)
 
 
 def all_auth_functions() -> dict[str, Any]:
-    from ckanext.govdata.devkeys.logic import auth
+    from ckanext.govdata.dataapi.keys.logic import auth
 
     return _exported(auth)

@@ -15,8 +15,8 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.govdata import action_steps, calendar
-from ckanext.govdata.devkeys.logic import schema
-from ckanext.govdata.devkeys.model import ApiCall, App
+from ckanext.govdata.dataapi.keys.logic import schema
+from ckanext.govdata.dataapi.keys.model import ApiCall, App
 from ckanext.govdata.open_condition import Viewer
 
 COLUMNS = ("day", "app", "api", "calls", "errors", "rows", "p50_ms", "p95_ms")

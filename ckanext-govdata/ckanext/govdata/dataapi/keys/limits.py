@@ -1,6 +1,6 @@
 """Which quota applies to a data API call, and spending it in Redis (``rate_limits.spend``).
 
-Quotas come from the configuration: plans (``ckanext.govdata.devkeys.plans``), per-API caps
+Quotas come from the configuration: plans (``ckanext.govdata.dataapi.keys.plans``), per-API caps
 (``…api_limits``) and the per-address quota of anonymous callers (``…anonymous_quota``).
 Counting is per caller and per API: a key, a signed-in user, or a client address.
 """
@@ -33,7 +33,7 @@ def _parse_table(text: str) -> dict[str, Quota]:
 
 
 def plans() -> dict[str, Quota]:
-    return _parse_table(tk.config.get("ckanext.govdata.devkeys.plans"))
+    return _parse_table(tk.config.get("ckanext.govdata.dataapi.keys.plans"))
 
 
 def _capped(quota: Quota, cap: Quota | None) -> Quota:
@@ -50,12 +50,12 @@ def quota_for(plan: str | None, api: str) -> Quota:
     """The plan's quota (``default`` for callers without one), capped by the API's."""
     table = plans()
     base = table.get(plan or DEFAULT_PLAN) or table.get(DEFAULT_PLAN) or Quota(0, 0)
-    return _capped(base, _parse_table(tk.config.get("ckanext.govdata.devkeys.api_limits")).get(api))
+    return _capped(base, _parse_table(tk.config.get("ckanext.govdata.dataapi.keys.api_limits")).get(api))
 
 
 def anonymous_quota(api: str) -> Quota:
-    base = parse_quota(tk.config.get("ckanext.govdata.devkeys.anonymous_quota"))
-    return _capped(base, _parse_table(tk.config.get("ckanext.govdata.devkeys.api_limits")).get(api))
+    base = parse_quota(tk.config.get("ckanext.govdata.dataapi.keys.anonymous_quota"))
+    return _capped(base, _parse_table(tk.config.get("ckanext.govdata.dataapi.keys.api_limits")).get(api))
 
 
 @functools.lru_cache(maxsize=4)
@@ -65,7 +65,7 @@ def _pool(url: str) -> redis.ConnectionPool:
 
 
 def connection() -> redis.Redis:
-    url = tk.config.get("ckanext.govdata.devkeys.redis_url") or tk.config.get("ckan.redis.url")
+    url = tk.config.get("ckanext.govdata.dataapi.keys.redis_url") or tk.config.get("ckan.redis.url")
     return redis.Redis(connection_pool=_pool(url))
 
 

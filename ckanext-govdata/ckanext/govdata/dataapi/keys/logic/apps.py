@@ -18,10 +18,10 @@ from ckan.types import Context, DataDict
 
 from ckanext.govdata import action_steps, calendar
 from ckanext.govdata.calendar import utcnow
-from ckanext.govdata.devkeys import limits, secrets
-from ckanext.govdata.devkeys.logic import schema
-from ckanext.govdata.devkeys.logic.schema import _error
-from ckanext.govdata.devkeys.model import App
+from ckanext.govdata.dataapi.keys import limits, secrets
+from ckanext.govdata.dataapi.keys.logic import schema
+from ckanext.govdata.dataapi.keys.logic.schema import _error
+from ckanext.govdata.dataapi.keys.model import App
 from ckanext.govdata.open_condition import Viewer
 from ckanext.govdata.validators import rules
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.govdata.devkeys.model import App
+from ckanext.govdata.dataapi.keys.model import App
 from ckanext.govdata.messages import bilingual
 from ckanext.govdata.open_condition import Viewer
 

@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
 from ckanext.govdata import spreadsheets, view_steps
-from ckanext.govdata.devkeys.logic.usage import COLUMNS
+from ckanext.govdata.dataapi.keys.logic.usage import COLUMNS
 
 devkeys = Blueprint("govdata_devkeys", __name__)
 

@@ -16,7 +16,7 @@ KEY_PREFIX = "gk_"
 
 
 def _pepper() -> bytes:
-    pepper = tk.config.get("ckanext.govdata.devkeys.secret_pepper") or tk.config.get("SECRET_KEY") or ""
+    pepper = tk.config.get("ckanext.govdata.dataapi.keys.secret_pepper") or tk.config.get("SECRET_KEY") or ""
     return str(pepper).encode()
 
 

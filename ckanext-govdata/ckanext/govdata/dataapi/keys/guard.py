@@ -20,8 +20,8 @@ from flask import Response, g, request
 from ckanext.govdata import open_condition
 from ckanext.govdata.calendar import utcnow
 from ckanext.govdata.dataapi.errors import ApiError
-from ckanext.govdata.devkeys import ledger, limits, secrets
-from ckanext.govdata.devkeys.model import App
+from ckanext.govdata.dataapi.keys import ledger, limits, secrets
+from ckanext.govdata.dataapi.keys.model import App
 from ckanext.govdata.messages import bilingual
 
 KEY_HEADER, SECRET_HEADER = "X-App-Key", "X-App-Secret"

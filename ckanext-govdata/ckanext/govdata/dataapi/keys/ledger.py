@@ -2,7 +2,7 @@
 write there) and written to ``govdata_api_call`` in batches by ``flush``.
 
 ``flush`` runs from ``ckan govdata api flush-ledger`` (the scheduler's crontab, every minute),
-and as a background job once ``ckanext.govdata.devkeys.ledger_flush_threshold`` calls wait. A
+and as a background job once ``ckanext.govdata.dataapi.keys.ledger_flush_threshold`` calls wait. A
 batch is taken off the list and written in one transaction; if the write fails the batch is put
 back at the head of the list, so a call is recorded once or, after a crash between the two,
 at worst lost with that batch — never written twice.
@@ -19,13 +19,16 @@ import redis
 from ckan import model
 
 from ckanext.govdata import calendar
-from ckanext.govdata.devkeys import limits
-from ckanext.govdata.devkeys.model import ApiCall
-from ckanext.govdata.stats import usage
+from ckanext.govdata.dataapi.keys import limits
+from ckanext.govdata.dataapi.keys.model import ApiCall
 
 log = logging.getLogger(__name__)
 
 LEDGER_KEY = "govdata:ledger:api_calls"
+# Sent once per flushed batch with ``connection`` and ``calls`` [(local day, package id, caller)];
+# the caller is app:<id>, user:<id> or ANONYMOUS (stats.usage's name for callers without one).
+CALLS_FLUSHED = "govdata_api_calls_flushed"
+ANONYMOUS = "anonymous"
 BATCH = 1000
 
 
@@ -36,7 +39,7 @@ def record(entry: dict[str, Any]) -> None:
     except redis.RedisError as error:
         log.warning("Data API call not recorded (Redis): %s", error)
         return
-    threshold = tk.config.get("ckanext.govdata.devkeys.ledger_flush_threshold")
+    threshold = tk.config.get("ckanext.govdata.dataapi.keys.ledger_flush_threshold")
     if threshold and waiting == threshold:
         try:
             tk.enqueue_job(flush, title="govdata: flush the data API call ledger")
@@ -92,10 +95,14 @@ def flush(batch: int = BATCH) -> int:
 
 
 def _count_in_stats(rows: list[dict[str, Any]]) -> None:
-    """Answered calls reach the portal's usage counters (``stats.usage``) in the flush's transaction."""
+    """Answered calls reach the portal's usage counters in the flush's transaction: the statistics
+    plugin counts them when it hears ``CALLS_FLUSHED`` (a feature tells another by a signal, it
+    does not import it), on the connection it is given."""
     calls = [
         (calendar.local_date(row["called_at"]), row["package_id"],
-         f"app:{row['app_id']}" if row["app_id"] else f"user:{row['user_id']}" if row["user_id"] else usage.ANONYMOUS)
+         f"app:{row['app_id']}" if row["app_id"] else f"user:{row['user_id']}" if row["user_id"] else ANONYMOUS)
         for row in rows if row["status"] < 400 and row["package_id"]
     ]
-    usage.write_calls(model.Session.connection(), calls)
+    if calls:
+        tk.signals.ckanext.signal(CALLS_FLUSHED).send("govdata_devkeys", connection=model.Session.connection(),
+                                                      calls=calls)

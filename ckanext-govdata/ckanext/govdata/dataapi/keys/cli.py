@@ -13,7 +13,7 @@ def api() -> None:
 @click.option("--batch", default=1000, show_default=True, help="Calls written per transaction.")
 def flush_ledger(batch: int) -> None:
     """Write the calls waiting in Redis to govdata_api_call (run every minute by the scheduler)."""
-    from ckanext.govdata.devkeys import ledger
+    from ckanext.govdata.dataapi.keys import ledger
 
     written = ledger.flush(batch)
     click.echo(f"{written} calls written")

@@ -11,7 +11,7 @@ the open-condition rules of ``open_condition.data_access`` to the rows the API s
 
 With govdata_devkeys, an application key (``devkeys.guard``) identifies the key's owner as the
 caller (``via`` = ``app``); the key must list the API in its scope, and every caller spends its
-quota once the rule lets it read (``devkeys.guard.admit``).
+quota once the rule lets it read (``keys.guard.admit``).
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class Caller:
     viewer: Viewer
     # How the caller identified itself: anonymous | user | app (an application key).
     via: str
-    # The application (devkeys.model.App) whose key was presented, when via is app.
+    # The application (keys.model.App) whose key was presented, when via is app.
     app: Any = None
 
     @property

@@ -26,6 +26,11 @@ def govdata_catalogue_without_data(context: Context, data_dict: DataDict) -> dic
     data = action_steps.validate(data_dict, schema.report_schema(), context)
     tk.check_access("govdata_catalogue_without_data", context, data)
     found = checks.without_data(common.report_departments(context, data.get("id")))
+    return _by_department(found)
+
+
+def _by_department(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """A report's entries grouped by department, the departments in title order."""
     titles = _titles({entry["owner_org"] for entry in found})
     grouped: dict[str | None, list[dict[str, Any]]] = {}
     for entry in found:
@@ -47,14 +52,7 @@ def govdata_catalogue_grade_violations(context: Context, data_dict: DataDict) ->
     data = action_steps.validate(data_dict, schema.report_schema(), context)
     tk.check_access("govdata_catalogue_grade_violations", context, data)
     found = checks.grade_violations(common.report_departments(context, data.get("id")))
-    titles = _titles({entry["owner_org"] for entry in found})
-    grouped: dict[str | None, list[dict[str, Any]]] = {}
-    for entry in found:
-        grouped.setdefault(entry["owner_org"], []).append(entry)
-    return {"count": len(found), "departments": [
-        {"id": department_id, "title": titles.get(department_id, ""), "entries": entries}
-        for department_id, entries in sorted(grouped.items(), key=lambda item: titles.get(item[0], ""))
-    ]}
+    return _by_department(found)
 
 
 def govdata_catalogue_duplicates(context: Context, data_dict: DataDict) -> dict[str, Any]:

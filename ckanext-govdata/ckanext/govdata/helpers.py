@@ -79,6 +79,23 @@ def govdata_main_nav() -> list[tuple[str, str, list[str]]]:
     return [entry for entry in entries if entry[0] in endpoints]
 
 
+def govdata_account_links() -> list[tuple[str, str, str]]:
+    """The signed-in user's own pages beside the dashboard, as (endpoint, label, icon): 我的数据,
+    我的应用, and the audit trail for those who may read it (a department's staff, the bureau);
+    pages of plugins not loaded are left out."""
+    if not tk.current_user.is_authenticated:
+        return []
+    entries = [("govdata_subjects.mine", tk._("My data"), "id-card"),
+               ("govdata_devkeys.mine", tk._("My applications"), "key")]
+    try:
+        tk.check_access("govdata_audit_list", {"user": tk.current_user.name}, {})
+        entries.append(("govdata_subjects.audit", tk._("Audit trail"), "list-check"))
+    except (tk.NotAuthorized, ValueError):
+        pass
+    endpoints = flask.current_app.view_functions
+    return [entry for entry in entries if entry[0] in endpoints]
+
+
 def govdata_search_relaxed(query: str) -> bool:
     """Whether this request's dataset search for ``query`` gave relaxed results."""
     return request_scope.take(search_query.RELAXED_SCOPE, None) == query
@@ -112,4 +129,5 @@ def all_helpers() -> dict[str, Any]:
         "govdata_domain_grid": govdata_domain_grid,
         "govdata_format_count": govdata_format_count,
         "govdata_main_nav": govdata_main_nav,
+        "govdata_account_links": govdata_account_links,
     }

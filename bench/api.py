@@ -174,6 +174,8 @@ def main() -> None:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
+        for ini in (on_ini, off_ini):
+            os.unlink(ini)
     print(f"Data API, 100 of {ROWS:,} rows; {options.users} users x {options.calls} calls per case, gunicorn 3 workers")
     _line("keys + quota + ledger (on)", results["on"])
     _line("no devkeys (off, anonymous)", results["off"])

@@ -3,7 +3,8 @@ headers on every answer, 429 with Retry-After, per-address limits for anonymous 
 the Redis-down choice (open for unconditional APIs, 503 for conditional ones, never a 500)."""
 from __future__ import annotations
 
-import multiprocessing
+import subprocess
+import sys
 
 import pytest
 import redis
@@ -20,17 +21,24 @@ pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 
 
-def _spend_many(arguments: tuple[str, str, int]) -> int:
-    url, key, calls = arguments
-    connection = redis.Redis.from_url(url)
-    return sum(rate_limits.spend(connection, Quota(0, 20), key).allowed for _ in range(calls))
+# One client: its own interpreter and Redis connection, spending a 20-a-day quota ``calls`` times.
+# Separate processes, not a fork of this one: a fork of the threaded test process (live servers,
+# SQLAlchemy pools) can leave a pool worker deadlocked on a lock held at fork time.
+SPENDER = (
+    "import sys, redis\n"
+    "from ckanext.govdata import rate_limits\n"
+    "connection = redis.Redis.from_url(sys.argv[1])\n"
+    "quota = rate_limits.Quota(0, 20)\n"
+    "print(sum(rate_limits.spend(connection, quota, sys.argv[2]).allowed for _ in range(int(sys.argv[3]))))\n"
+)
 
 
 def test_fifty_processes_never_get_more_than_the_daily_quota(ckan_config):
     url = ckan_config["ckan.redis.url"]
     redis.Redis.from_url(url).delete(*[f"{rate_limits.KEY_PREFIX}quota:{kind}:race" for kind in "sd"])
-    with multiprocessing.get_context("fork").Pool(50) as pool:
-        accepted = sum(pool.map(_spend_many, [(url, "race", 3)] * 50))
+    clients = [subprocess.Popen([sys.executable, "-c", SPENDER, url, "race", "3"], stdout=subprocess.PIPE, text=True)
+               for _ in range(50)]
+    accepted = sum(int(client.communicate(timeout=300)[0]) for client in clients)
     assert accepted == 20
 
 

@@ -1,7 +1,7 @@
 """Template helpers."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import ckan.plugins.toolkit as tk
 import flask
@@ -54,6 +54,9 @@ def govdata_format_count(value: Any) -> str:
     return f"{number / 100_000_000:.4g}亿"
 
 
+_Entry = TypeVar("_Entry", tuple[str, str, list[str]], tuple[str, str, str])
+
+
 def govdata_main_nav() -> list[tuple[str, str, list[str]]]:
     """Main navigation as (endpoint, label, highlighted-for blueprints), with the signed-in user's
     requests (a reviewer's queue); entries whose endpoint is not registered (their plugin is not
@@ -75,8 +78,7 @@ def govdata_main_nav() -> list[tuple[str, str, list[str]]]:
         else:
             entries.append(("govdata_access.my_requests", tk._("My requests"), ["govdata_access"]))
     entries.append(("home.about", tk._("About"), []))
-    endpoints = flask.current_app.view_functions
-    return [entry for entry in entries if entry[0] in endpoints]
+    return _registered(entries)
 
 
 def govdata_account_links() -> list[tuple[str, str, str]]:
@@ -92,6 +94,11 @@ def govdata_account_links() -> list[tuple[str, str, str]]:
         entries.append(("govdata_subjects.audit", tk._("Audit trail"), "list-check"))
     except (tk.NotAuthorized, ValueError):
         pass
+    return _registered(entries)
+
+
+def _registered(entries: list[_Entry]) -> list[_Entry]:
+    """The entries whose endpoint (first item) is registered: their plugin is loaded."""
     endpoints = flask.current_app.view_functions
     return [entry for entry in entries if entry[0] in endpoints]
 

@@ -113,11 +113,12 @@ def _open_today() -> dict[str, str]:
     return {field: opens if field.endswith("_opens") else closes for field in contests.DATE_FIELDS}
 
 
-def _ensure_user(context: dict[str, Any], name: str, fullname: str) -> None:
+def _ensure_user(context: dict[str, Any], name: str, fullname: str) -> str:
+    """The user's id, creating the user when missing."""
     try:
-        _action(context, "user_show", id=name)
+        return str(_action(context, "user_show", id=name)["id"])
     except tk.ObjectNotFound:
-        _action(
+        return str(_action(
             context,
             "user_create",
             name=name,
@@ -125,7 +126,7 @@ def _ensure_user(context: dict[str, Any], name: str, fullname: str) -> None:
             email=f"{name}@demo.govdata.invalid",
             # Demo people do not log in: nobody knows the password.
             password=secrets.token_urlsafe(24),
-        )
+        )["id"])
 
 
 def _contest_fields(spec: dict[str, Any]) -> dict[str, Any]:
@@ -219,11 +220,11 @@ def _load_teams(context: dict[str, Any], contest: dict[str, Any], contest_plan: 
     ids: dict[int, str] = {}
     with click.progressbar(contest_plan.teams, label="Contest teams".ljust(14), show_pos=True, width=36) as teams:
         for team in teams:
-            _ensure_user(context, team.leader, team.leader_fullname)
+            leader_id = _ensure_user(context, team.leader, team.leader_fullname)
             # Each demo leader leads one team: the leader's teams say whether it is registered.
-            mine = _action(_as(team.leader), "govdata_contest_show", id=contest["id"])["my_teams"]
+            mine = contests.team_ids_of(leader_id, contest["id"])
             if mine:
-                ids[team.number] = mine[0]["id"]
+                ids[team.number] = mine[0]
                 continue
             ids[team.number] = _action(
                 _as(team.leader),

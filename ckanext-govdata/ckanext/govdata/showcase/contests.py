@@ -11,7 +11,7 @@ from ckan import model
 from sqlalchemy import or_
 
 from ckanext.govdata.calendar import today
-from ckanext.govdata.showcase.model import Contest, ContestAssignment, ContestEntry, ContestTeamAccount
+from ckanext.govdata.showcase.model import Contest, ContestAssignment, ContestEntry, ContestTeam, ContestTeamAccount
 
 UPCOMING = "upcoming"
 REGISTRATION = "registration"
@@ -52,8 +52,12 @@ def contest_object(reference: str) -> Contest | None:
     return model.Session.query(Contest).filter(or_(Contest.id == reference, Contest.name == reference)).one_or_none()
 
 
-def team_ids_of(user_id: str) -> list[str]:
-    return [row.team_id for row in model.Session.query(ContestTeamAccount.team_id).filter(ContestTeamAccount.user_id == user_id)]
+def team_ids_of(user_id: str, contest_id: str | None = None) -> list[str]:
+    """The teams ``user_id`` belongs to (in ``contest_id`` only, when given)."""
+    query = model.Session.query(ContestTeamAccount.team_id).filter(ContestTeamAccount.user_id == user_id)
+    if contest_id is not None:
+        query = query.join(ContestTeam, ContestTeam.id == ContestTeamAccount.team_id).filter(ContestTeam.contest_id == contest_id)
+    return [row.team_id for row in query]
 
 
 def assigned_entry_ids(judge_id: str) -> list[str]:

@@ -2,6 +2,7 @@
 results, pass rates and figures follow; the job is queued by the action and by data changes."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -128,6 +129,35 @@ def test_the_check_digits_agree_with_the_python_validators(world):
     expected_ids = {i for i, number in enumerate(ids, 1) if not python_rules.is_id_number(number.upper())}
     assert failing(credit) == expected_credit and expected_credit
     assert failing(identity) == expected_ids and expected_ids
+
+
+DATES = ["2024-02-29", "2023-02-29", "1900-02-29", "2000-02-29", "2026-04-31", "2026-04-30", "2026-12-31",
+         "0999-01-01", "1000-01-01", "2026-13-01", "2026-00-10", "2026-01-00", "2026-01-32", "2026-1-01",
+         "２０２６-01-01", "2026/01/01", " 2026-01-02 ", "20260101", "2026-01-0a", "-2026-01-0", "2026-01-01T"]
+
+
+def _is_date(value: str) -> bool:
+    value = value.strip()
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return value.isascii() and len(value) == 10 and parsed.year >= 1000
+
+
+def test_the_calendar_agrees_with_pythons(world):
+    """The SQL date rule against Python's calendar, value by value: leap years, month lengths,
+    the format's separators and digits."""
+    dataset = factories.dataset(world["department"]["id"])
+    table = text_table(dataset["id"], records=[{"opened": value} for value in DATES])
+    admin = {"user": world["sysadmin"]["name"]}
+    rule = call_action("govdata_quality_rule_create", admin, package_id=dataset["id"], resource_id=table["id"],
+                       kind="format", columns=["opened"], format="date")
+
+    found = call_action("govdata_quality_failing_rows", admin, rule_id=rule["id"])
+
+    assert {row[0] for row in found["rows"]} == {i for i, value in enumerate(DATES, 1) if not _is_date(value)}
+    assert sum(_is_date(value) for value in DATES) == 6
 
 
 def test_all_rules_of_a_table_give_pass_rates_per_dimension(world):

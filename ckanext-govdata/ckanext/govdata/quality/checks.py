@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ckanext.govdata.quality.kinds import KINDS, Binds, Check, identifier, quoted, text_alias, text_of
+from ckanext.govdata.quality.kinds import KINDS, Binds, Check, bytes_of, identifier, quoted, text_alias, text_of
 
 ROW_ID = "_id"
 
@@ -59,7 +59,8 @@ def compile_checks(resource_id: str, rules: Sequence[RuleSpec], binds: Binds) ->
 
 def _source(resource_id: str, rules: Sequence[RuleSpec], compiled: dict[str, Check], whole_rows: bool = False) -> str:
     """A subquery of the table projecting what the conditions read: the columns (every one
-    with ``whole_rows``), their trimmed text once, and one window count per key. OFFSET 0 keeps
+    with ``whole_rows``), their trimmed text once (as bytes too, for the conditions reading
+    characters' codes), and one window count per key. OFFSET 0 keeps
     PostgreSQL from folding it into the outer query, which would compute the text again in each
     condition."""
     windows = [
@@ -69,7 +70,8 @@ def _source(resource_id: str, rules: Sequence[RuleSpec], compiled: dict[str, Che
     ]
     columns = sorted({column for rule in rules for column in rule.columns})
     selected = ["*"] if whole_rows else [identifier(column) for column in columns] or ["1"]
-    selected += [text_of(column) for column in columns] + [
+    read_as_bytes = sorted({column for check in compiled.values() for column in check.reads_bytes})
+    selected += [text_of(column) for column in columns] + [bytes_of(column) for column in read_as_bytes] + [
         f"count(*) OVER (PARTITION BY {', '.join(identifier(c) for c in partition)}) AS {identifier(name)}"
         for name, partition in windows
     ]

@@ -97,23 +97,56 @@ def _digits(text: str, binds: Binds) -> str:
     return f"({text} <> '' AND translate({text}, {binds(DIGITS)}, '') = '')"
 
 
-def _valid_ymd(year: str, month: str, day: str) -> str:
-    """A real calendar day from digit strings: month 1-12, day within the month's length,
-    computed from the month's first day so that nothing raises on bad input."""
+BYTES_PREFIX = "__bytes_"
+
+
+def bytes_alias(column: str) -> str:
+    """The name under which the compiler projects a column's trimmed text as UTF-8 bytes, for
+    the check-digit and calendar rules: ``get_byte`` reads a character's code without the copy
+    that each ``substr`` makes (three times faster on an ID number)."""
+    return BYTES_PREFIX + column
+
+
+def bytes_of(column: str) -> str:
+    """The projection of a column's trimmed text as bytes, named ``bytes_alias(column)``."""
+    return f"convert_to(btrim({identifier(column)}::text), 'UTF8') AS {identifier(bytes_alias(column))}"
+
+
+def _byte(column: str, index: int) -> str:
+    """The code of the character at 0-based ``index`` (an ASCII character: callers check first)."""
+    return f"get_byte({identifier(bytes_alias(column))}, {index})"
+
+
+def _number(column: str, start: int, digits: int) -> str:
+    """The number written by ``digits`` ASCII digits from 0-based ``start``."""
+    terms = [f"{_byte(column, start + offset)} * {10 ** (digits - 1 - offset)}" for offset in range(digits)]
+    return f"({' + '.join(terms)} - {48 * int('1' * digits)})"
+
+
+# Days in each month (index 1-12) of a common year, as a byte table.
+MONTH_DAYS = bytes([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _valid_date(column: str, binds: Binds) -> str:
+    """YYYY-MM-DD, a real calendar date (no 2026-02-30), from year 1000 on: ten characters of
+    which translate leaves the two hyphens, at the 5th and 8th places."""
+    value = _text(column)
     return (
-        f"(CASE WHEN {month}::int BETWEEN 1 AND 12 AND {year}::int >= 1 THEN {day}::int BETWEEN 1 AND "
-        f"extract(day from make_date({year}::int, {month}::int, 1) + interval '1 month' - interval '1 day') "
-        f"ELSE false END)"
+        f"(CASE WHEN length({value}) = 10 AND translate({value}, {binds(DIGITS)}, '') = '--' "
+        f"AND {_byte(column, 4)} = 45 AND {_byte(column, 7)} = 45 AND {_byte(column, 0)} <> 48 "
+        f"THEN {_calendar_day(_number(column, 0, 4), _number(column, 5, 2), _number(column, 8, 2), binds)} ELSE false END)"
     )
 
 
-def _valid_date(value: str, binds: Binds) -> str:
-    """YYYY-MM-DD, a real calendar date (no 2026-02-30), from year 1000 on."""
-    year, month, day = f"substr({value}, 1, 4)", f"substr({value}, 6, 2)", f"substr({value}, 9, 2)"
+def _calendar_day(year: str, month: str, day: str, binds: Binds) -> str:
+    """A real calendar day from the numbers: month 1-12, day within the month's length, 29
+    February in leap years only. CASE orders the tests, so that no month outside 1-12 indexes
+    the table."""
+    leap = f"({year} % 4 = 0 AND ({year} % 100 <> 0 OR {year} % 400 = 0))"
     return (
-        f"(CASE WHEN length({value}) = 10 AND substr({value}, 5, 1) = '-' AND substr({value}, 8, 1) = '-' "
-        f"AND {_digits(f'({year} || {month} || {day})', binds)} AND left({value}, 1) <> '0' "
-        f"THEN {_valid_ymd(year, month, day)} ELSE false END)"
+        f"(CASE WHEN {month} BETWEEN 1 AND 12 AND {day} >= 1 "
+        f"THEN {day} <= get_byte(CAST({binds(MONTH_DAYS)} AS bytea), {month}) "
+        f"OR ({month} = 2 AND {day} = 29 AND {leap}) ELSE false END)"
     )
 
 
@@ -124,53 +157,65 @@ CREDIT_VALUES = bytes(
 )
 
 
-def _credit_code(value: str, binds: Binds) -> str:
+def _credit_code(column: str, binds: Binds) -> str:
     """18 characters of the alphabet (upper case, as the standard writes them), the 3rd to 8th
     digits (the area code), and the check character. A character's value is read from a table
-    of bytes by its code point once ``translate`` has shown that all are in the alphabet."""
+    of bytes by its code once ``translate`` has shown that all are in the alphabet (so ASCII)."""
+    value = _text(column)
     values = f"CAST({binds(CREDIT_VALUES)} AS bytea)"
 
-    def value_at(position: int) -> str:
-        return f"get_byte({values}, ascii(substr({value}, {position}, 1)) - 48)"
+    def value_at(index: int) -> str:
+        return f"get_byte({values}, {_byte(column, index)} - 48)"
 
-    total = " + ".join(f"{value_at(position)} * {weight}" for position, weight in enumerate(CREDIT_WEIGHTS, start=1))
+    total = " + ".join(f"{value_at(index)} * {weight}" for index, weight in enumerate(CREDIT_WEIGHTS))
     return (
         f"(CASE WHEN length({value}) = 18 AND translate({value}, {binds(CREDIT_ALPHABET)}, '') = '' "
         f"AND {_digits(f'substr({value}, 3, 6)', binds)} "
-        f"THEN (31 - ({total}) % 31) % 31 = {value_at(18)} ELSE false END)"
+        f"THEN (31 - ({total}) % 31) % 31 = {value_at(17)} ELSE false END)"
     )
 
 
-def _id_number(value: str, binds: Binds) -> str:
+# The check characters' codes, and the sum of the weights (the digits are read as codes, 48 too many each).
+ID_CHECK_CODES = ID_CHECKS.encode()
+ID_WEIGHT_SUM = sum(ID_WEIGHTS)
+
+
+def _id_number(column: str, binds: Binds) -> str:
     """17 digits (area, birth date, sequence; the area not starting with 0, born 1800-2099 on a
     real day) and the check character (X in either case)."""
-    total = " + ".join(
-        f"(ascii(substr({value}, {position}, 1)) - 48) * {weight}" for position, weight in enumerate(ID_WEIGHTS, start=1)
-    )
-    birth = _valid_ymd(f"substr({value}, 7, 4)", f"substr({value}, 11, 2)", f"substr({value}, 13, 2)")
+    value = _text(column)
+    total = " + ".join(f"{_byte(column, index)} * {weight}" for index, weight in enumerate(ID_WEIGHTS)) + f" - {48 * ID_WEIGHT_SUM}"
+    year = _number(column, 6, 4)
+    birth = _calendar_day(year, _number(column, 10, 2), _number(column, 12, 2), binds)
+    last = _byte(column, 17)
     return (
         f"(CASE WHEN length({value}) = 18 AND {_digits(f'substr({value}, 1, 17)', binds)} "
-        f"AND left({value}, 1) <> '0' AND substr({value}, 7, 2) IN ('18', '19', '20') "
         f"AND translate(substr({value}, 18, 1), {binds(DIGITS + 'Xx')}, '') = '' "
-        f"THEN substr({binds(ID_CHECKS)}, ({total}) % 11 + 1, 1) = upper(substr({value}, 18, 1)) AND {birth} "
-        f"ELSE false END)"
+        f"AND {_byte(column, 0)} <> 48 AND {year} BETWEEN 1800 AND 2099 "
+        f"THEN get_byte(CAST({binds(ID_CHECK_CODES)} AS bytea), ({total}) % 11) = (CASE WHEN {last} = 120 THEN 88 ELSE {last} END) "
+        f"AND {birth} ELSE false END)"
     )
 
 
-def _valid_format(format_: str, value: str, binds: Binds) -> str:
+# The formats and types whose conditions read the column's bytes.
+READS_BYTES = {"date", "credit_code", "id_number"}
+
+
+def _valid_format(format_: str, column: str, binds: Binds) -> str:
     if format_ == "date":
-        return _valid_date(value, binds)
+        return _valid_date(column, binds)
     if format_ == "credit_code":
-        return _credit_code(value, binds)
+        return _credit_code(column, binds)
     if format_ == "id_number":
-        return _id_number(value, binds)
+        return _id_number(column, binds)
     pattern = {"phone": PHONE_PATTERN, "email": EMAIL_PATTERN, "postcode": POSTCODE_PATTERN}[format_]
-    return _matches(value, binds, pattern)
+    return _matches(_text(column), binds, pattern)
 
 
-def _valid_type(type_: str, value: str, binds: Binds) -> str:
+def _valid_type(type_: str, column: str, binds: Binds) -> str:
+    value = _text(column)
     if type_ == "date":
-        return _valid_date(value, binds)
+        return _valid_date(column, binds)
     if type_ == "boolean":
         return _matches(f"lower({value})", binds, TYPE_PATTERNS[type_])
     return _matches(value, binds, TYPE_PATTERNS[type_])
@@ -186,6 +231,8 @@ class Check:
     failing: str
     partition: tuple[str, ...] = ()
     reference: tuple[str, str, str] | None = None
+    # The columns whose bytes the condition reads (``bytes_of``).
+    reads_bytes: tuple[str, ...] = ()
 
 
 # A condition builder: (columns, params, binds, name of the window count or None) → Check.
@@ -198,12 +245,14 @@ def _required(columns: list[str], params: dict[str, Any], binds: Binds, window: 
 
 def _type(columns: list[str], params: dict[str, Any], binds: Binds, window: str) -> Check:
     column = columns[0]
-    return Check(f"({_present(column)} AND NOT {_valid_type(params['type'], _text(column), binds)})")
+    return Check(f"({_present(column)} AND NOT {_valid_type(params['type'], column, binds)})",
+                 reads_bytes=(column,) if params["type"] in READS_BYTES else ())
 
 
 def _format(columns: list[str], params: dict[str, Any], binds: Binds, window: str) -> Check:
     column = columns[0]
-    return Check(f"({_present(column)} AND NOT {_valid_format(params['format'], _text(column), binds)})")
+    return Check(f"({_present(column)} AND NOT {_valid_format(params['format'], column, binds)})",
+                 reads_bytes=(column,) if params["format"] in READS_BYTES else ())
 
 
 def _pattern(columns: list[str], params: dict[str, Any], binds: Binds, window: str) -> Check:

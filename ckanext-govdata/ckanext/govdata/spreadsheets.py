@@ -1,5 +1,8 @@
 """Cells of the spreadsheets staff download (xlsx and CSV): text a user typed stays text.
 
+``xlsx`` and ``csv_file`` write every export of the portal (ledgers, audit trail, API usage)
+with such cells; ``exported`` is what an export action returns, and ``download`` the view's answer.
+
 A spreadsheet program runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or
 carriage return before one) as a formula, so an applicant's name could open links or run
 commands on a reviewer's machine. Such text gets a leading apostrophe, as OWASP's CSV injection
@@ -8,11 +11,20 @@ dates keep their type.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import base64
+import csv
+import dataclasses
+import io
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from flask import Response
     from openpyxl.worksheet.worksheet import Worksheet
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+FORMATS = ("xlsx", "csv")
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,3 +55,59 @@ def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"
+
+
+@dataclasses.dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its title, the headings of its columns and its rows."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Iterable[Iterable[Any]]
+
+
+def xlsx(*sheets: Sheet) -> bytes:
+    """A workbook of ``sheets``, each with its headings frozen above its rows."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for index, sheet in enumerate(sheets):
+        worksheet = book.active if index == 0 else book.create_sheet()
+        assert worksheet is not None
+        worksheet.title = sheet.title
+        append_row(worksheet, sheet.headings)
+        for row in sheet.rows:
+            append_row(worksheet, row)
+        worksheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_file(headings: Sequence[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    """A UTF-8 CSV file with a byte-order mark (without one, Excel misreads Chinese)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(safe_row(headings))
+    for row in rows:
+        writer.writerow(safe_row(row))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def exported(name: str, file_format: str, content: bytes, count: int) -> dict[str, Any]:
+    """What an export action returns: ``filename`` (``name`` and the format's extension),
+    ``mimetype``, ``count`` (of the records) and the file as ``content_base64``."""
+    return {
+        "filename": f"{name}.{file_format}",
+        "mimetype": XLSX_MIMETYPE if file_format == "xlsx" else CSV_MIMETYPE,
+        "count": count,
+        "content_base64": base64.b64encode(content).decode("ascii"),
+    }
+
+
+def download(export: dict[str, Any]) -> Response:
+    """The view's answer to an export action's result: the file, as an attachment."""
+    from flask import send_file
+
+    return send_file(io.BytesIO(base64.b64decode(export["content_base64"])), mimetype=export["mimetype"],
+                     as_attachment=True, download_name=export["filename"])

@@ -5,8 +5,6 @@ The pages are thin: they call the ``govdata_access_*`` actions and render their 
 """
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -14,7 +12,7 @@ from ckan import model
 from ckan.common import current_user
 from flask import Blueprint, Response, g, request, send_file
 
-from ckanext.govdata import open_condition
+from ckanext.govdata import open_condition, spreadsheets
 from ckanext.govdata.access import attachments as attachment_store
 from ckanext.govdata.access import watermark, workflow
 from ckanext.govdata.messages import error_messages
@@ -371,10 +369,7 @@ def ledger_export() -> Any:
         return tk.abort(403, tk._("Only reviewers may export the ledger"))
     except tk.ValidationError as error:
         return tk.abort(400, str(error.error_dict))
-    return send_file(
-        io.BytesIO(base64.b64decode(exported["content_base64"])), mimetype=exported["mimetype"],
-        as_attachment=True, download_name=exported["filename"],
-    )
+    return spreadsheets.download(exported)
 
 
 @access.route("/access/calendar", methods=["GET", "POST"])

@@ -2,14 +2,13 @@
 queue and the ledger. Thin: they call the ``govdata_demand_*`` actions and render the results."""
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
-from flask import Blueprint, request, send_file
+from flask import Blueprint, request
 
+from ckanext.govdata import spreadsheets
 from ckanext.govdata.demands import workflow
 from ckanext.govdata.messages import error_messages
 from ckanext.govdata.open_condition import Viewer
@@ -125,10 +124,7 @@ def ledger_export() -> Any:
         return tk.abort(403, tk._("Only the bureau's and the departments' staff may see this page"))
     except tk.ValidationError as error:
         return tk.abort(400, "; ".join(error_messages(error)))
-    return send_file(
-        io.BytesIO(base64.b64decode(exported["content_base64"])), mimetype=exported["mimetype"],
-        as_attachment=True, download_name=exported["filename"],
-    )
+    return spreadsheets.download(exported)
 
 
 @demands.route("/demands/<demand_id>")

@@ -3,13 +3,12 @@ flagging a wrong row, who read them) and the staff's audit trail with its export
 call the ``govdata_*`` actions."""
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint, request, send_file
+from flask import Blueprint, request
 
+from ckanext.govdata import spreadsheets
 from ckanext.govdata.messages import error_messages
 from ckanext.govdata.subjects.logic.audit import CHANNEL_LABELS
 from ckanext.govdata.view_steps import action as _action
@@ -150,7 +149,4 @@ def audit_export() -> Any:
         return tk.abort(403, tk._("Only a department's staff and the data bureau may see the audit trail"))
     except tk.ValidationError as error:
         return tk.abort(400, "; ".join(error_messages(error)))
-    return send_file(
-        io.BytesIO(base64.b64decode(exported["content_base64"])), mimetype=exported["mimetype"],
-        as_attachment=True, download_name=exported["filename"],
-    )
+    return spreadsheets.download(exported)

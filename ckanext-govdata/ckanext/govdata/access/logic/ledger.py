@@ -1,10 +1,7 @@
 """The ledger (台账) export: every request reviewed, with its steps, as xlsx or CSV."""
 from __future__ import annotations
 
-import base64
-import csv
 import datetime as dt
-import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -37,41 +34,31 @@ def _ledger_cell(key: str, value: Any) -> Any:
 
 
 def _xlsx(requests: list[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = tk._("Requests")
     columns, step_columns = labels.ledger_columns(), labels.step_columns()
-    spreadsheets.append_row(sheet, [title for _key, title in columns])
-    for request in requests:
-        spreadsheets.append_row(sheet, [_ledger_cell(key, request.get(key)) for key, _title in columns])
-    steps = book.create_sheet(tk._("Steps"))
-    spreadsheets.append_row(steps, [title for _key, title in step_columns])
-    for request in requests:
-        for event in request["events"]:
-            row = dict(event, request_id=request["id"])
-            spreadsheets.append_row(steps, [_ledger_cell(key, row.get(key)) for key, _title in step_columns])
-    for worksheet in (sheet, steps):
-        worksheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    steps = [
+        [_ledger_cell(key, dict(event, request_id=request["id"]).get(key)) for key, _title in step_columns]
+        for request in requests for event in request["events"]
+    ]
+    return spreadsheets.xlsx(
+        spreadsheets.Sheet(tk._("Requests"), [title for _key, title in columns],
+                           ([_ledger_cell(key, request.get(key)) for key, _title in columns] for request in requests)),
+        spreadsheets.Sheet(tk._("Steps"), [title for _key, title in step_columns], steps),
+    )
 
 
 def _csv(requests: list[dict[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     columns = labels.ledger_columns()
-    writer.writerow(spreadsheets.safe_row([title for _key, title in columns] + [tk._("Steps")]))
-    for request in requests:
-        steps = "; ".join(
+
+    def steps(request: dict[str, Any]) -> str:
+        return "; ".join(
             f"{_local_time(e['created'])} {_ledger_cell('action', e['action'])} {e['actor'] or ''}".strip()
             for e in request["events"]
         )
-        writer.writerow(spreadsheets.safe_row([_ledger_cell(key, request.get(key)) for key, _title in columns] + [steps]))
-    # Excel opens UTF-8 CSV correctly only with a byte-order mark.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    return spreadsheets.csv_file(
+        [title for _key, title in columns] + [tk._("Steps")],
+        ([_ledger_cell(key, request.get(key)) for key, _title in columns] + [steps(request)] for request in requests),
+    )
 
 
 @tk.side_effect_free
@@ -87,13 +74,4 @@ def govdata_access_ledger_export(context: Context, data_dict: DataDict) -> dict[
     requests = [dictization.request_dict(row, detail=True) for row in query.order_by(AccessRequest.submitted_at)]
     file_format = data.get("format") or "xlsx"
     content = _xlsx(requests) if file_format == "xlsx" else _csv(requests)
-    mimetype = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if file_format == "xlsx"
-        else "text/csv; charset=utf-8"
-    )
-    return {
-        "filename": f"access-ledger-{calendar.today().isoformat()}.{file_format}",
-        "mimetype": mimetype,
-        "count": len(requests),
-        "content_base64": base64.b64encode(content).decode("ascii"),
-    }
+    return spreadsheets.exported(f"access-ledger-{calendar.today().isoformat()}", file_format, content, len(requests))

@@ -3,8 +3,6 @@ once, on the page that issued it), revoke it, change its scope; its usage, expor
 xlsx. A department's usage of its own APIs: ``/api-usage/<organization>``."""
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -50,25 +48,10 @@ def mine() -> Any:
 
 
 def _export(rows: list[dict[str, Any]], kind: str, name: str) -> Response:
-    if kind == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        spreadsheets.append_row(sheet, COLUMNS)
-        for row in rows:
-            spreadsheets.append_row(sheet, [row[column] for column in COLUMNS])
-        stream = io.BytesIO()
-        book.save(stream)
-        return Response(stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow(spreadsheets.safe_row(row[column] for column in COLUMNS))
-    return Response("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    cells = ([row[column] for column in COLUMNS] for row in rows)
+    content = (spreadsheets.xlsx(spreadsheets.Sheet(tk._("API calls"), COLUMNS, cells)) if kind == "xlsx"
+               else spreadsheets.csv_file(COLUMNS, cells))
+    return spreadsheets.download(spreadsheets.exported(name, kind, content, len(rows)))
 
 
 def _dates() -> dict[str, str]:

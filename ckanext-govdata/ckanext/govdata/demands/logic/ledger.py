@@ -1,10 +1,7 @@
 """The ledger (供需台账) export: every demand the caller handles, with its steps, as xlsx or CSV."""
 from __future__ import annotations
 
-import base64
-import csv
 import datetime as dt
-import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -14,8 +11,6 @@ from ckanext.govdata import action_steps, calendar, spreadsheets
 from ckanext.govdata.demands import dictization, labels, queries
 from ckanext.govdata.demands.logic import common, schema
 from ckanext.govdata.demands.model import Demand
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _local_time(value: str | None) -> str:
@@ -37,41 +32,31 @@ def _cell(key: str, value: Any) -> Any:
 
 
 def _xlsx(demands: list[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = tk._("Demands")
     columns, step_columns = labels.ledger_columns(), labels.step_columns()
-    spreadsheets.append_row(sheet, [title for _key, title in columns])
-    for demand in demands:
-        spreadsheets.append_row(sheet, [_cell(key, demand.get(key)) for key, _title in columns])
-    steps = book.create_sheet(tk._("Steps"))
-    spreadsheets.append_row(steps, [title for _key, title in step_columns])
-    for demand in demands:
-        for event in demand["events"]:
-            row = dict(event, demand_id=demand["id"])
-            spreadsheets.append_row(steps, [_cell(key, row.get(key)) for key, _title in step_columns])
-    for worksheet in (sheet, steps):
-        worksheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    steps = [
+        [_cell(key, dict(event, demand_id=demand["id"]).get(key)) for key, _title in step_columns]
+        for demand in demands for event in demand["events"]
+    ]
+    return spreadsheets.xlsx(
+        spreadsheets.Sheet(tk._("Demands"), [title for _key, title in columns],
+                           ([_cell(key, demand.get(key)) for key, _title in columns] for demand in demands)),
+        spreadsheets.Sheet(tk._("Steps"), [title for _key, title in step_columns], steps),
+    )
 
 
 def _csv(demands: list[dict[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     columns = labels.ledger_columns()
-    writer.writerow(spreadsheets.safe_row([title for _key, title in columns] + [tk._("Steps")]))
-    for demand in demands:
-        steps = "; ".join(
+
+    def steps(demand: dict[str, Any]) -> str:
+        return "; ".join(
             f"{_local_time(e['created'])} {_cell('action', e['action'])} {e['actor'] or ''}".strip()
             for e in demand["events"]
         )
-        writer.writerow(spreadsheets.safe_row([_cell(key, demand.get(key)) for key, _title in columns] + [steps]))
-    # Excel opens UTF-8 CSV correctly only with a byte-order mark.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    return spreadsheets.csv_file(
+        [title for _key, title in columns] + [tk._("Steps")],
+        ([_cell(key, demand.get(key)) for key, _title in columns] + [steps(demand)] for demand in demands),
+    )
 
 
 @tk.side_effect_free
@@ -91,9 +76,4 @@ def govdata_demand_ledger_export(context: Context, data_dict: DataDict) -> dict[
     ]
     file_format = data.get("format") or "xlsx"
     content = _xlsx(demands) if file_format == "xlsx" else _csv(demands)
-    return {
-        "filename": f"demand-ledger-{calendar.today().isoformat()}.{file_format}",
-        "mimetype": XLSX if file_format == "xlsx" else "text/csv; charset=utf-8",
-        "count": len(demands),
-        "content_base64": base64.b64encode(content).decode("ascii"),
-    }
+    return spreadsheets.exported(f"demand-ledger-{calendar.today().isoformat()}", file_format, content, len(demands))

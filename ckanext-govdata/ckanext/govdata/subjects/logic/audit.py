@@ -6,10 +6,8 @@ action here changes or deletes one, and the table's trigger refuses UPDATE and D
 """
 from __future__ import annotations
 
-import base64
-import csv
 import datetime as dt
-import io
+from collections.abc import Iterator
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -130,29 +128,8 @@ CHANNEL_LABELS = {
 }
 
 
-def _xlsx(entries: list[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = tk._("Audit trail")
-    spreadsheets.append_row(sheet, [tk._(title) for _key, title in COLUMNS])
-    for entry in entries:
-        spreadsheets.append_row(sheet, [_cell(key, entry.get(key)) for key, _title in COLUMNS])
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _csv(entries: list[dict[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(spreadsheets.safe_row([tk._(title) for _key, title in COLUMNS]))
-    for entry in entries:
-        writer.writerow(spreadsheets.safe_row([_cell(key, entry.get(key)) for key, _title in COLUMNS]))
-    # Excel opens UTF-8 CSV correctly only with a byte-order mark.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def _rows(entries: list[dict[str, Any]]) -> Iterator[list[Any]]:
+    return ([_cell(key, entry.get(key)) for key, _title in COLUMNS] for entry in entries)
 
 
 @tk.side_effect_free
@@ -165,17 +142,10 @@ def govdata_audit_export(context: Context, data_dict: DataDict) -> dict[str, Any
     query = _filtered(_scoped(Viewer.from_context(context)), data)
     entries = [_entry_dict(row) for row in query.order_by(AccessLog.created.desc()).limit(EXPORT_ROWS)]
     file_format = data.get("format") or "xlsx"
-    content = _xlsx(entries) if file_format == "xlsx" else _csv(entries)
-    mimetype = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if file_format == "xlsx"
-        else "text/csv; charset=utf-8"
-    )
-    return {
-        "filename": f"audit-trail-{calendar.today().isoformat()}.{file_format}",
-        "mimetype": mimetype,
-        "count": len(entries),
-        "content_base64": base64.b64encode(content).decode("ascii"),
-    }
+    headings = [tk._(title) for _key, title in COLUMNS]
+    content = (spreadsheets.xlsx(spreadsheets.Sheet(tk._("Audit trail"), headings, _rows(entries)))
+               if file_format == "xlsx" else spreadsheets.csv_file(headings, _rows(entries)))
+    return spreadsheets.exported(f"audit-trail-{calendar.today().isoformat()}", file_format, content, len(entries))
 
 
 @tk.side_effect_free

@@ -15,7 +15,7 @@ import base64
 import csv
 import dataclasses
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -92,6 +92,38 @@ def csv_file(headings: Sequence[str], rows: Iterable[Iterable[Any]]) -> bytes:
     for row in rows:
         writer.writerow(safe_row(row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def ledger(
+    file_format: str,
+    title: str,
+    items: list[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    step_columns: Sequence[tuple[str, str]],
+    cell: Callable[[str, Any], Any],
+) -> bytes:
+    """A workflow's ledger (台账): a row per item under ``columns`` (key, heading), shown by
+    ``cell(key, value)``; in xlsx a second sheet of their steps (``item["events"]``, under
+    ``step_columns``, whose first column is the item's id), in CSV a last column listing them."""
+    import ckan.plugins.toolkit as tk
+
+    headings = [heading for _key, heading in columns]
+    rows = [[cell(key, item.get(key)) for key, _heading in columns] for item in items]
+    if file_format == "xlsx":
+        id_key = step_columns[0][0]
+        steps = [
+            [cell(key, dict(event, **{id_key: item["id"]}).get(key)) for key, _heading in step_columns]
+            for item in items for event in item["events"]
+        ]
+        return xlsx(Sheet(title, headings, rows), Sheet(tk._("Steps"), [heading for _key, heading in step_columns], steps))
+    summaries = [
+        "; ".join(
+            f"{cell('created', event['created'])} {cell('action', event['action'])} {event['actor'] or ''}".strip()
+            for event in item["events"]
+        )
+        for item in items
+    ]
+    return csv_file([*headings, tk._("Steps")], ([*row, summary] for row, summary in zip(rows, summaries, strict=True)))
 
 
 def exported(name: str, file_format: str, content: bytes, count: int) -> dict[str, Any]:

@@ -33,34 +33,6 @@ def _ledger_cell(key: str, value: Any) -> Any:
     return "" if value is None else value
 
 
-def _xlsx(requests: list[dict[str, Any]]) -> bytes:
-    columns, step_columns = labels.ledger_columns(), labels.step_columns()
-    steps = [
-        [_ledger_cell(key, dict(event, request_id=request["id"]).get(key)) for key, _title in step_columns]
-        for request in requests for event in request["events"]
-    ]
-    return spreadsheets.xlsx(
-        spreadsheets.Sheet(tk._("Requests"), [title for _key, title in columns],
-                           ([_ledger_cell(key, request.get(key)) for key, _title in columns] for request in requests)),
-        spreadsheets.Sheet(tk._("Steps"), [title for _key, title in step_columns], steps),
-    )
-
-
-def _csv(requests: list[dict[str, Any]]) -> bytes:
-    columns = labels.ledger_columns()
-
-    def steps(request: dict[str, Any]) -> str:
-        return "; ".join(
-            f"{_local_time(e['created'])} {_ledger_cell('action', e['action'])} {e['actor'] or ''}".strip()
-            for e in request["events"]
-        )
-
-    return spreadsheets.csv_file(
-        [title for _key, title in columns] + [tk._("Steps")],
-        ([_ledger_cell(key, request.get(key)) for key, _title in columns] + [steps(request)] for request in requests),
-    )
-
-
 @tk.side_effect_free
 def govdata_access_ledger_export(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The ledger of the requests the caller reviews, as an xlsx workbook or CSV file.
@@ -73,5 +45,5 @@ def govdata_access_ledger_export(context: Context, data_dict: DataDict) -> dict[
     query = queries.filtered(queries.scoped(common.viewer(context), "review"), data)
     requests = [dictization.request_dict(row, detail=True) for row in query.order_by(AccessRequest.submitted_at)]
     file_format = data.get("format") or "xlsx"
-    content = _xlsx(requests) if file_format == "xlsx" else _csv(requests)
+    content = spreadsheets.ledger(file_format, tk._("Requests"), requests, labels.ledger_columns(), labels.step_columns(), _ledger_cell)
     return spreadsheets.exported(f"access-ledger-{calendar.today().isoformat()}", file_format, content, len(requests))

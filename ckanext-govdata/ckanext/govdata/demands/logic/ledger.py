@@ -31,34 +31,6 @@ def _cell(key: str, value: Any) -> Any:
     return "" if value is None else value
 
 
-def _xlsx(demands: list[dict[str, Any]]) -> bytes:
-    columns, step_columns = labels.ledger_columns(), labels.step_columns()
-    steps = [
-        [_cell(key, dict(event, demand_id=demand["id"]).get(key)) for key, _title in step_columns]
-        for demand in demands for event in demand["events"]
-    ]
-    return spreadsheets.xlsx(
-        spreadsheets.Sheet(tk._("Demands"), [title for _key, title in columns],
-                           ([_cell(key, demand.get(key)) for key, _title in columns] for demand in demands)),
-        spreadsheets.Sheet(tk._("Steps"), [title for _key, title in step_columns], steps),
-    )
-
-
-def _csv(demands: list[dict[str, Any]]) -> bytes:
-    columns = labels.ledger_columns()
-
-    def steps(demand: dict[str, Any]) -> str:
-        return "; ".join(
-            f"{_local_time(e['created'])} {_cell('action', e['action'])} {e['actor'] or ''}".strip()
-            for e in demand["events"]
-        )
-
-    return spreadsheets.csv_file(
-        [title for _key, title in columns] + [tk._("Steps")],
-        ([_cell(key, demand.get(key)) for key, _title in columns] + [steps(demand)] for demand in demands),
-    )
-
-
 @tk.side_effect_free
 def govdata_demand_ledger_export(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The ledger of the demands the caller handles (bureau: all; a department: its own), as an
@@ -75,5 +47,5 @@ def govdata_demand_ledger_export(context: Context, data_dict: DataDict) -> dict[
         dictization.demand_dict(row, caller, detail=True) for row in query.order_by(Demand.submitted_at, Demand.id)
     ]
     file_format = data.get("format") or "xlsx"
-    content = _xlsx(demands) if file_format == "xlsx" else _csv(demands)
+    content = spreadsheets.ledger(file_format, tk._("Demands"), demands, labels.ledger_columns(), labels.step_columns(), _cell)
     return spreadsheets.exported(f"demand-ledger-{calendar.today().isoformat()}", file_format, content, len(demands))

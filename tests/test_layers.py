@@ -2,7 +2,7 @@
 
     base        messages, settings → vocabularies, spreadsheets, rate_limits, documents, request_scope,
                 action_steps, view_steps, mailing → storage, validators, workflows, catalogue
-    core        calendar → grants → open_condition → search, dcat → logic
+    core        calendar → grants, workflow_model → open_condition → search, dcat → logic
                 (the rules every feature obeys; the catalogue's index, RDF and core actions)
     features    access, stats, showcase, curation, uploads, demands, feedback, quality, subjects, dataapi
     interface   plugin, views, cli, helpers, web security, demo; and each feature's own
@@ -28,7 +28,7 @@ TOP_LEVEL = {
     "vocabularies": 1, "spreadsheets": 1, "rate_limits": 1, "documents": 1, "request_scope": 1, "action_steps": 1,
     "view_steps": 1, "mailing": 1,
     "storage": 2, "validators": 2, "workflows": 2, "catalogue": 2,
-    "calendar": 3, "grants": 4, "open_condition": 5, "search": 6, "dcat": 6, "logic": 7,
+    "calendar": 3, "grants": 4, "workflow_model": 4, "open_condition": 5, "search": 6, "dcat": 6, "logic": 7,
     "access": FEATURE, "stats": FEATURE, "showcase": FEATURE, "curation": FEATURE,
     "uploads": FEATURE,
     "demands": FEATURE, "feedback": FEATURE, "quality": FEATURE, "subjects": FEATURE, "dataapi": FEATURE,

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ckanext.govdata.calendar import utcnow
+from ckanext.govdata.workflow_model import StepColumns
 
 
 class AccessRequest(BaseModel):
@@ -61,22 +62,14 @@ class AccessRequest(BaseModel):
     modified: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)
 
 
-class AccessRequestEvent(BaseModel):
+class AccessRequestEvent(StepColumns, BaseModel):
     """One step of a request: the ledger (台账) is built from these."""
 
     __tablename__ = "govdata_access_request_event"
 
-    # A sequence, not a uuid: steps of one transaction share a timestamp but keep their order.
-    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=True)
     request_id: Mapped[str] = mapped_column(
         sa.UnicodeText, sa.ForeignKey("govdata_access_request.id", ondelete="CASCADE"), index=True
     )
-    action: Mapped[str] = mapped_column(sa.UnicodeText)
-    actor_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    from_state: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    to_state: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    note: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
 
 
 class AccessNotice(BaseModel):

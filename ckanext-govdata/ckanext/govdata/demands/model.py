@@ -13,6 +13,7 @@ from ckan.model.types import make_uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ckanext.govdata.calendar import utcnow
+from ckanext.govdata.workflow_model import StepColumns
 
 
 class Demand(BaseModel):
@@ -48,22 +49,14 @@ class Demand(BaseModel):
     modified: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)
 
 
-class DemandEvent(BaseModel):
+class DemandEvent(StepColumns, BaseModel):
     """One step of a demand: the ledger (供需台账) is built from these."""
 
     __tablename__ = "govdata_demand_event"
 
-    # A sequence, not a uuid: steps of one transaction share a timestamp but keep their order.
-    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=True)
     demand_id: Mapped[str] = mapped_column(
         sa.UnicodeText, sa.ForeignKey("govdata_demand.id", ondelete="CASCADE"), index=True
     )
-    action: Mapped[str] = mapped_column(sa.UnicodeText)
-    actor_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    from_state: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    to_state: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    note: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
 
 
 class DemandSupport(BaseModel):

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ckanext.govdata.calendar import utcnow
+from ckanext.govdata.workflow_model import StepColumns
 
 
 class Correction(BaseModel):
@@ -46,21 +47,14 @@ class Correction(BaseModel):
     modified: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)
 
 
-class CorrectionEvent(BaseModel):
+class CorrectionEvent(StepColumns, BaseModel):
     """One step of a report (its ledger)."""
 
     __tablename__ = "govdata_correction_event"
 
-    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=True)
     correction_id: Mapped[str] = mapped_column(
         sa.UnicodeText, sa.ForeignKey("govdata_correction.id", ondelete="CASCADE"), index=True
     )
-    action: Mapped[str] = mapped_column(sa.UnicodeText)
-    actor_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    from_state: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    to_state: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    note: Mapped[str | None] = mapped_column(sa.UnicodeText)
-    created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
 
 
 class Rating(BaseModel):

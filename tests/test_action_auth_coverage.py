@@ -142,6 +142,11 @@ SIGNED_IN: dict[str, tuple[str, Payload, Call]] = {
         lambda w: {},
         ("govdata_app_list", lambda w: {"user_id": w["sysadmin"]["id"]}),
     ),
+    "govdata_app_public_show": (
+        "an application's name and owner by its key, for data subjects who authorise it",
+        lambda w: {"id": w["app"]["key"]},
+        ("govdata_app_show", lambda w: {"id": w["app"]["id"]}),
+    ),
     "govdata_app_usage": (
         "usage of the caller's own applications",
         lambda w: {},

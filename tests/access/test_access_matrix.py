@@ -32,6 +32,7 @@ ACTORS = [
     "expired_grantee",
     "future_grantee",
     "revoked_grantee",
+    "app_grantee",
     "other_department_staff",
     "own_department_member",
     "dataset_collaborator",
@@ -39,6 +40,8 @@ ACTORS = [
     "sysadmin",
 ]
 # session_grantee: the grantee signed in through the log-in form (a cookie session, no token).
+# app_grantee: holds grants for one of their applications only, which open data to calls with that
+# application's key through the data API (tests/dataapi/test_app_grants.py) and to nothing here.
 ALLOWED = {"grantee", "session_grantee", "own_department_staff", "sysadmin"}
 SECRET_LINK = "https://files.sx.gov.cn/private/permits-9c2e.xlsx"
 SECRET_ENDPOINT = "https://gateway.sx.gov.cn/secret/permits-api-51d7"
@@ -105,6 +108,10 @@ def world(clean_db, clean_index) -> dict[str, Any]:
                expires_on=today + dt.timedelta(days=30))
     actors["revoked_grantee"] = factories.user()
     _grant_all(actors["revoked_grantee"]["id"], packages, revoked_at=dt.datetime(2026, 1, 1))
+    actors["app_grantee"] = factories.user()
+    application = call_action("govdata_app_create", {"user": actors["app_grantee"]["name"], "ignore_auth": False},
+                              name="授权应用", scope=[data["service"]["name"]])
+    _grant_all(actors["app_grantee"]["id"], packages, app_id=application["id"])
     actors["other_department_staff"] = factories.member(factories.department()["id"], "editor")
     actors["own_department_member"] = factories.member(data["department"]["id"], "member")
     actors["dataset_collaborator"] = factories.user()

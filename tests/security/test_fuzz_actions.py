@@ -71,6 +71,7 @@ def world() -> dict[str, Any]:
                                "scope": [api["name"]], "expires_at": "2099-12-31"},
         "govdata_app_list": {},
         "govdata_app_show": {"id": application["id"]},
+        "govdata_app_public_show": {"id": application["key"]},
         "govdata_app_update": {"id": application["id"], "name": "改名", "scope": api["name"], "expires_at": "",
                                "plan": "basic"},
         "govdata_app_rotate": {"id": application["id"]},
@@ -294,8 +295,8 @@ GROUPS = {
         "govdata_audit_list", "govdata_audit_export",
     ],
     "devkeys": [
-        "govdata_app_create", "govdata_app_list", "govdata_app_show", "govdata_app_update", "govdata_app_rotate",
-        "govdata_app_revoke", "govdata_app_usage", "govdata_api_usage",
+        "govdata_app_create", "govdata_app_list", "govdata_app_show", "govdata_app_public_show", "govdata_app_update",
+        "govdata_app_rotate", "govdata_app_revoke", "govdata_app_usage", "govdata_api_usage",
     ],
     "search": [
         "govdata_search_suggest", "govdata_search_synonym_list", "govdata_search_synonym_save",

@@ -129,9 +129,11 @@ DENIED = Access(False, "denied")
 class Viewer:
     """Who is asking, with the department roles and grants looked up once per request."""
 
-    def __init__(self, user: model.User | None, system: bool = False) -> None:
+    def __init__(self, user: model.User | None, system: bool = False, app_id: str | None = None) -> None:
         self.user = user
         self.system = system
+        # The application whose key the user calls with (the data API only): its own grants count.
+        self.app_id = app_id
         self._staff_orgs: set[str] | None = None
         self._grants: dict[dt.date, dict[str, list[AccessGrant]]] = {}
 
@@ -140,6 +142,12 @@ class Viewer:
         """One viewer per user and web request: a download asks several times (guard,
         resource_show, package_show), and roles and grants are looked up once."""
         return request_scope.remember(request_scope.VIEWERS, user.id if user is not None else None, lambda: cls(user))
+
+    @classmethod
+    def for_app(cls, owner: model.User, app_id: str) -> Viewer:
+        """The owner of application ``app_id`` calling with its key: the owner's grants and the
+        grants for that application alone. Only the data API's caller identification makes one."""
+        return request_scope.remember(request_scope.VIEWERS, ("app", owner.id, app_id), lambda: cls(owner, app_id=app_id))
 
     @classmethod
     def from_context(cls, context: Context) -> Viewer:
@@ -193,7 +201,7 @@ class Viewer:
             return []
         day = on or calendar.today()
         if day not in self._grants:
-            self._grants[day] = grants.valid_by_package(self.user.id, day)
+            self._grants[day] = grants.valid_by_package(self.user.id, day, self.app_id)
         return self._grants[day].get(package_id, [])
 
 
@@ -357,7 +365,8 @@ def _log_engine(url: str) -> sa.engine.Engine:
 
 
 def record_read(user_id: str, package_id: str, resource_id: str | None, channel: str, amount: int | None,
-                unit: str, grant_id: str | None = None, subject_number: str | None = None) -> None:
+                unit: str, grant_id: str | None = None, subject_number: str | None = None,
+                app_id: str | None = None) -> None:
     """Add one entry to the audit trail (one per read call, outside the request's transaction).
 
     ``subject_number`` is keyed and masked here; the number itself is never written.
@@ -374,6 +383,7 @@ def record_read(user_id: str, package_id: str, resource_id: str | None, channel:
         organization_id=package.owner_org if package is not None else None,
         subject_key=subject_keys.key(subject_number) if subject_number else None,
         subject_masked=subject_keys.mask(subject_number) if subject_number else None,
+        app_id=app_id,
         created=calendar.utcnow(),
     )
     engine = _log_engine(model.meta.engine.url.render_as_string(hide_password=False))
@@ -389,4 +399,4 @@ def log_access(viewer: Viewer, access: Access, package_id: str, resource_id: str
     row_filter = access.row_filter
     record_read(viewer.user.id, package_id, resource_id, channel, amount, unit,
                 grant_id=access.grant.id if access.grant else None,
-                subject_number=str(row_filter["value"]) if row_filter else None)
+                subject_number=str(row_filter["value"]) if row_filter else None, app_id=viewer.app_id)

@@ -11,7 +11,10 @@ the open-condition rules of ``open_condition.data_access`` to the rows the API s
 
 With govdata_devkeys, an application key (``devkeys.guard``) identifies the key's owner as the
 caller (``via`` = ``app``); the key must list the API in its scope, and every caller spends its
-quota once the rule lets it read (``keys.guard.admit``).
+quota once the rule lets it read (``keys.guard.admit``). Such a caller holds the owner's grants
+and the grants for that one application (a data subject authorising the app,
+``Viewer.for_app``); this is the only place a viewer with an application is made, so a grant for
+an application opens nothing on any other path, nor to the owner's token or other applications.
 """
 from __future__ import annotations
 
@@ -49,7 +52,7 @@ def current_caller() -> Caller:
         presented = guard.presented()
         if presented is not None:
             app, owner = guard.identify(*presented)
-            return Caller(Viewer.for_user(owner), APP, app)
+            return Caller(Viewer.for_app(owner, app.id), APP, app)
     viewer = Viewer.current()
     return Caller(viewer, USER if viewer.user is not None else ANONYMOUS)
 

@@ -17,12 +17,14 @@ from ckanext.govdata.calendar import utcnow
 
 
 class AccessGrant(BaseModel):
-    """Permission for one user to get the data of (some resources of) one dataset."""
+    """Permission for one user (or one of their applications) to get the data of (some resources of)
+    one dataset."""
 
     __tablename__ = "govdata_access_grant"
     __table_args__ = (
         sa.Index("govdata_access_grant_user_package_idx", "user_id", "package_id"),
         sa.Index("govdata_access_grant_source_idx", "source"),
+        sa.Index("govdata_access_grant_app_idx", "app_id"),
     )
 
     id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True, default=make_uuid)
@@ -44,6 +46,10 @@ class AccessGrant(BaseModel):
     # the issuer finds them by (``contest-team:<id>``), ``note`` what people are shown.
     source: Mapped[str | None] = mapped_column(sa.UnicodeText)
     note: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    # Set: the grant is for this one application (a govdata_devkeys app id) and opens data only
+    # to calls made with its key through the data API, never to its owner (``user_id``) by any
+    # other path, nor to the owner's other applications.
+    app_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
 
 
@@ -68,4 +74,6 @@ class AccessLog(BaseModel):
     organization_id: Mapped[str | None] = mapped_column(sa.UnicodeText, index=True)
     subject_key: Mapped[str | None] = mapped_column(sa.UnicodeText, index=True)
     subject_masked: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    # The application whose key made the read (data API calls with an app key).
+    app_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from ckan import model
 
 from ckanext.govdata import calendar
@@ -12,10 +13,22 @@ from ckanext.govdata.grants.validity import in_force, is_valid, status
 from ckanext.govdata.validators import identity
 
 
-def valid_by_package(user_id: str, on: dt.date) -> dict[str, list[AccessGrant]]:
-    """All of the user's grants valid on ``on``, by dataset, oldest first (one query per page)."""
+def valid_by_package(user_id: str, on: dt.date, app_id: str | None = None) -> dict[str, list[AccessGrant]]:
+    """All of the user's grants valid on ``on``, by dataset, oldest first (one query per page).
+
+    Grants for one application count only when that application is the one calling (``app_id``);
+    without it, no application's grant counts (default-deny: the owner's other paths).
+    """
     valid: dict[str, list[AccessGrant]] = {}
-    query = model.Session.query(AccessGrant).filter(AccessGrant.user_id == user_id).order_by(AccessGrant.created)
+    own: sa.ColumnElement[bool] = AccessGrant.app_id.is_(None)
+    if app_id is not None:
+        own = sa.or_(own, AccessGrant.app_id == app_id)
+    query = (
+        model.Session.query(AccessGrant)
+        .filter(AccessGrant.user_id == user_id)
+        .filter(own)
+        .order_by(AccessGrant.created)
+    )
     for grant in query:
         if is_valid(grant, on):
             valid.setdefault(grant.package_id, []).append(grant)
@@ -59,6 +72,7 @@ def grant_dict(grant: AccessGrant, today: dt.date | None = None) -> dict[str, An
         "revoke_reason": grant.revoke_reason,
         "source": grant.source,
         "note": grant.note,
+        "app_id": grant.app_id,
         "status": status(grant, today),
         "in_force": in_force(grant, today),
     }

@@ -10,6 +10,7 @@ from ckan import model
 
 from ckanext.govdata import calendar, grants, open_condition
 from ckanext.govdata.grants import AccessGrant
+from ckanext.govdata.subjects import applications
 from ckanext.govdata.subjects.model import Subject, SubjectChallenge
 
 # The ``source`` of the grants a subject issues: ``subject:<subject id>``.
@@ -50,11 +51,12 @@ def subject_dict(subject: Subject) -> dict[str, Any]:
 
 
 def subject_grant_dict(grant: AccessGrant, today: dt.date | None = None) -> dict[str, Any]:
-    """A grant as the subject sees it: the grantee, dataset, purpose and period, the row filter's
-    column only."""
+    """A grant as the subject sees it: the grantee (and the application, for a grant to one),
+    dataset, purpose and period, the row filter's column only."""
     shown = grants.grant_dict(grant, today)
     shown["row_filter"] = {"column": (grant.row_filter or {}).get("column")}
     shown["purpose"] = grant.note
+    shown["app"] = applications.shown(grant.app_id)
     return shown
 
 

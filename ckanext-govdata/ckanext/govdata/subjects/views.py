@@ -73,19 +73,23 @@ def verify_confirm() -> Any:
     return tk.redirect_to("govdata_subjects.mine")
 
 
+def _grantee_shown(grant: dict[str, Any]) -> str:
+    return grant["app"]["name"] if grant.get("app") else grant["user_name"]
+
+
 @subjects.route("/my-data/grant", methods=["POST"])
 @_login_required
 def grant_create() -> Any:
     fields = ("subject_id", "package_id", "grantee", "purpose", "starts_on", "expires_on")
     data = {field: request.form.get(field, "").strip() for field in fields}
     try:
-        _action("govdata_subject_grant_create", **{k: v for k, v in data.items() if v})
+        granted = _action("govdata_subject_grant_create", **{k: v for k, v in data.items() if v})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only the verified data subject may do this"))
     except tk.ValidationError as error:
         _flash_errors(error)
     else:
-        tk.h.flash_success(tk._("Authorised {user}").format(user=data["grantee"]))
+        tk.h.flash_success(tk._("Authorised {user}").format(user=_grantee_shown(granted)))
     return tk.redirect_to("govdata_subjects.mine", _anchor="grants")
 
 

@@ -18,7 +18,7 @@ from ckan.types import Context, DataDict
 from ckanext.govdata import action_steps, calendar, spreadsheets
 from ckanext.govdata.grants import AccessLog, user_name
 from ckanext.govdata.open_condition import Viewer
-from ckanext.govdata.subjects import queries
+from ckanext.govdata.subjects import applications, queries
 from ckanext.govdata.subjects.logic.schema import audit_export_schema, audit_list_schema, subject_audit_schema
 from ckanext.govdata.validators import subject_keys
 
@@ -27,6 +27,7 @@ EXPORT_ROWS = 100_000
 COLUMNS = (
     ("created", "Time"),
     ("user_name", "User"),
+    ("app_name", "Application"),
     ("organization_title", "Department"),
     ("package_title", "Dataset"),
     ("resource_id", "Resource"),
@@ -69,10 +70,15 @@ def _scoped(viewer: Viewer) -> sa.orm.Query:
 def _entry_dict(entry: AccessLog) -> dict[str, Any]:
     package = model.Package.get(entry.package_id)
     organization = model.Group.get(entry.organization_id) if entry.organization_id else None
+    app = applications.shown(entry.app_id)
     return {
         "id": entry.id,
         "created": entry.created.isoformat(),
         "user_name": user_name(entry.user_id),
+        # The application whose key made the read (data API calls), with its owner.
+        "app_id": entry.app_id,
+        "app_name": app["name"] if app else None,
+        "app_owner": app.get("owner_title") if app else None,
         "package_id": entry.package_id,
         "package_name": package.name if package else None,
         "package_title": package.title if package else None,
@@ -125,6 +131,7 @@ CHANNEL_LABELS = {
     "datastore_search": "Data API (datastore_search)",
     "datastore_search_sql": "Data API (SQL)",
     "mydata": "My data",
+    "dataapi": "Data API",
 }
 
 

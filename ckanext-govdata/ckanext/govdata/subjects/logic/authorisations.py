@@ -5,8 +5,11 @@ The grant is the access workflow's own kind (``grants.AccessGrant``) with the su
 filter, so every data path (datastore_search, its dump, downloads) applies and logs it as any
 data-subject grant. Its ``source`` is ``subject:<subject id>``, its ``note`` the purpose.
 
-The grantee is a CKAN user today. App keys will be grantees too: ``_grantee_user`` is the one
-place that turns the ``grantee`` parameter into the user a grant belongs to.
+The grantee is a user of the portal or one application (an app key of govdata_devkeys, named by
+its public key). A grant for an application belongs to the application's owner and carries its
+``app_id``: it is in force only for calls made with that key through the data API
+(``open_condition.Viewer.for_app``), never for the owner's other paths. ``_grantee`` is the one
+place that turns the ``grantee`` parameter into the user (and application) a grant belongs to.
 """
 from __future__ import annotations
 
@@ -21,19 +24,38 @@ from ckanext.govdata import action_steps, calendar, open_condition, request_scop
 from ckanext.govdata.calendar import utcnow
 from ckanext.govdata.grants import AccessGrant, in_force
 from ckanext.govdata.open_condition import Viewer
-from ckanext.govdata.subjects import queries
+from ckanext.govdata.subjects import applications, queries
 from ckanext.govdata.subjects.logic.schema import _error, grant_create_schema, grant_list_schema, grant_revoke_schema
 from ckanext.govdata.subjects.model import Subject
 
 
-def _grantee_user(grantee: str, subject: Subject) -> model.User:
+def _refused(message: str) -> tk.ValidationError:
+    return tk.ValidationError({"grantee": [message]})
+
+
+def _grantee(grantee: str, subject: Subject) -> tuple[model.User, dict[str, Any] | None]:
+    """The user the grant belongs to and, when ``grantee`` is an application's key (or id), the
+    application. Applications are looked for first: a user could register a key as their name."""
+    app = applications.find(grantee)
+    if app is not None:
+        if app["state"] == "revoked":
+            raise _refused(_error("grantee", "{field}: the application {name} has been revoked", name=app["name"]))
+        if app["state"] == "expired":
+            raise _refused(_error("grantee", "{field}: the key of the application {name} has expired", name=app["name"]))
+        if app["owner_id"] == subject.user_id:
+            raise _refused(_error("grantee", "{field}: {name} is your own application; you already see your own rows",
+                                  name=app["name"]))
+        owner = model.User.get(app["owner_id"])
+        if owner is None or owner.state != "active":
+            raise _refused(_error("grantee", "{field}: the application {name} has been revoked", name=app["name"]))
+        return owner, app
     user = model.User.get(grantee)
     if user is None or user.state != "active":
-        raise tk.ValidationError({"grantee": [_error("grantee", "{field} names no user of the portal: {value}",
-                                                     value=grantee[:100])]})
+        raise _refused(_error("grantee", "{field} names no user or application of the portal: {value}",
+                              value=grantee[:100]))
     if user.id == subject.user_id:
-        raise tk.ValidationError({"grantee": [_error("grantee", "{field}: you already see your own rows")]})
-    return user
+        raise _refused(_error("grantee", "{field}: you already see your own rows"))
+    return user, None
 
 
 def _period(data: dict[str, Any]) -> tuple[dt.date, dt.date]:
@@ -54,8 +76,11 @@ def _period(data: dict[str, Any]) -> tuple[dt.date, dt.date]:
 
 @action_steps.atomic
 def govdata_subject_grant_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Authorise ``grantee`` (a user's name or id) to use the subject's rows of a conditional
-    dataset for ``purpose`` from ``starts_on`` (default today) until ``expires_on``."""
+    """Authorise ``grantee`` to use the subject's rows of a conditional dataset for ``purpose``
+    from ``starts_on`` (default today) until ``expires_on``.
+
+    :param grantee: a user's name or id, or an application's key (its calls with that key alone)
+    """
     data = action_steps.validate(data_dict, grant_create_schema(), context)
     tk.check_access("govdata_subject_grant_create", context, data)
     subject = model.Session.get(Subject, data["subject_id"])
@@ -69,10 +94,10 @@ def govdata_subject_grant_create(context: Context, data_dict: DataDict) -> dict[
         raise tk.ValidationError({"package_id": [_error(
             "package_id", "{field}: only conditionally open data is granted; this dataset is open to everyone"
         )]})
-    user = _grantee_user(data["grantee"], subject)
+    user, app = _grantee(data["grantee"], subject)
     starts_on, expires_on = _period(data)
     grant = AccessGrant(
-        user_id=user.id, package_id=package.id, resource_ids=[],
+        user_id=user.id, app_id=app["id"] if app else None, package_id=package.id, resource_ids=[],
         row_filter={"column": package.extras["subject_id_column"], "value": subject.number},
         starts_on=starts_on, expires_on=expires_on, source=queries.grant_source(subject), note=data["purpose"],
         created=utcnow(),

@@ -14,7 +14,7 @@ from ckanext.govdata.validators import Fields, stripped
 from ckanext.govdata.validators.identity import BY_VALUE
 
 EXPORT_FORMATS = ("xlsx", "csv")
-CHANNELS = ("download", "dump", "datastore_search", "datastore_search_sql", "mydata")
+CHANNELS = ("download", "dump", "datastore_search", "datastore_search_sql", "mydata", "dataapi")
 MAX_LIMIT = 1000
 MAX_OFFSET = 10_000_000
 
@@ -30,7 +30,7 @@ FIELDS = Fields({
     "resource_id": "Resource",
     "row": "Row",
     "description": "Error description",
-    "grantee": "Authorised user",
+    "grantee": "Authorised user or application",
     "purpose": "Purpose",
     "starts_on": "Valid from",
     "expires_on": "Valid until",

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context, DataDict
 
@@ -141,6 +142,32 @@ def govdata_app_list(context: Context, data_dict: DataDict) -> list[dict[str, An
 def govdata_app_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """One application (never its secret). :param id: the application's id"""
     return _app_dict(_get_app(context, data_dict, "govdata_app_show"))
+
+
+@tk.side_effect_free
+def govdata_app_public_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """What anyone signed in may know of an application from its public key (or id), so that a
+    data subject can authorise it (``govdata_subject_grant_create``) and see whom they authorised:
+    its id, key, name, homepage, owner and state — never its secret, scope or plan.
+
+    :param id: the application's key (as its owner shows it) or id
+    """
+    data = action_steps.validate(data_dict, schema.id_schema(), context)
+    tk.check_access("govdata_app_public_show", context, data)
+    app = model.Session.query(App).filter(sa.or_(App.key == data["id"], App.id == data["id"])).one_or_none()
+    if app is None:
+        raise tk.ObjectNotFound(_error("id", "{field} names no application: {value}", value=str(data["id"])[:100]))
+    owner = model.User.get(app.user_id)
+    return {
+        "id": app.id,
+        "key": app.key,
+        "name": app.name,
+        "homepage": app.homepage or "",
+        "owner_id": app.user_id,
+        "owner_name": owner.name if owner else None,
+        "owner_title": (owner.fullname or owner.name) if owner else None,
+        "state": _state(app) if owner is not None and owner.state == "active" else "revoked",
+    }
 
 
 @action_steps.atomic

@@ -51,6 +51,11 @@ def govdata_app_show(context: Context, data_dict: DataDict) -> AuthResult:
     return _owner(context, data_dict)
 
 
+def govdata_app_public_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """An application's name and owner, by its key: for data subjects who authorise it."""
+    return _signed_in(context)
+
+
 def govdata_app_update(context: Context, data_dict: DataDict) -> AuthResult:
     return _owner(context, data_dict)
 

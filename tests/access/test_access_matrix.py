@@ -557,22 +557,38 @@ def test_sql_joining_an_open_and_a_restricted_table_is_refused(app):
     assert _api(app, None, "datastore_search_sql", sql=f'SELECT * FROM "{open_table["id"]}"').json["success"]
 
 
-def test_grantees_reads_are_logged_with_their_amount(app):
+def test_every_read_of_restricted_data_is_logged_with_its_basis_and_amount(app):
+    """Grantees, the department's staff and the bureau are all in the audit trail; open data,
+    refused reads and the portal's own reads are not."""
     from ckanext.govdata.grants import AccessLog
 
-    dataset = factories.conditional_dataset(factories.department()["id"])
+    department = factories.department()
+    dataset = factories.conditional_dataset(department["id"])
     upload = next(r for r in dataset["resources"] if r.get("url_type") == "upload")
     table = next(r for r in dataset["resources"] if r.get("datastore_active"))
-    grantee = factories.user()
+    open_dataset = factories.dataset(department["id"])
+    open_table = factories.datastore_resource(open_dataset["id"])
+    grantee, staff, bureau, outsider = factories.user(), factories.member(department["id"], "editor"), factories.sysadmin(), factories.user()
     factories.grant(grantee["id"], dataset["id"])
     world = {"dataset": dataset, "upload": upload, "table": table}
 
     _download(app, grantee, world)
     _datastore_search(app, grantee, world)
-    _datastore_search(app, factories.sysadmin(), world)
+    _datastore_search(app, staff, world)
+    _datastore_search(app, bureau, world)
+    _api(app, outsider, "datastore_search", status=403, resource_id=table["id"])
+    _api(app, None, "datastore_search", status=403, resource_id=table["id"])
+    for caller in (None, staff, bureau):
+        _api(app, caller, "datastore_search", resource_id=open_table["id"])
+    call_action("datastore_search", factories.site_context(), resource_id=table["id"])
 
-    logged = {(row.channel, row.amount, row.unit) for row in model.Session.query(AccessLog)}
-    assert logged == {("download", upload["size"], "bytes"), ("datastore_search", 2, "rows")}
+    logged = {(row.user_id, row.basis, row.channel, row.amount, row.unit) for row in model.Session.query(AccessLog)}
+    assert logged == {
+        (grantee["id"], "grant", "download", upload["size"], "bytes"),
+        (grantee["id"], "grant", "datastore_search", 2, "rows"),
+        (staff["id"], "department", "datastore_search", 2, "rows"),
+        (bureau["id"], "sysadmin", "datastore_search", 2, "rows"),
+    }
 
 
 @pytest.mark.parametrize("file_format", ["csv", "tsv", "json", "xml"])

@@ -74,6 +74,26 @@ def test_filters_by_dataset_user_subject_and_path(city, trail):
     assert by_path["count"] == 2 and by_department["count"] == 5
 
 
+def test_staff_reads_are_in_the_trail_by_their_basis_and_not_in_the_subjects(city, trail):
+    table = city["social"]["table"]["id"]
+    call_action("datastore_search", {"user": city["editor"]["name"], "ignore_auth": False}, resource_id=table)
+    call_action("datastore_search", {"user": city["sysadmin"]["name"], "ignore_auth": False}, resource_id=table)
+    editor = as_user(city["editor"])
+
+    bases = {basis: call_action("govdata_audit_list", editor, basis=basis)["results"]
+             for basis in ("grant", "department", "sysadmin", "subject")}
+
+    assert [entry["user_name"] for entry in bases["department"]] == [city["editor"]["name"]]
+    assert [entry["user_name"] for entry in bases["sysadmin"]] == [city["sysadmin"]["name"]]
+    assert [entry["user_name"] for entry in bases["grant"]] == [city["third_party"]["name"]]
+    assert len(bases["subject"]) == 4 and {entry["channel"] for entry in bases["subject"]} == {"mydata"}
+    assert bases["department"][0]["grant_id"] is None and bases["department"][0]["subject_masked"] is None
+    mine = call_action("govdata_subject_audit_list", as_user(city["person"]))
+    assert city["editor"]["name"] not in {entry["user_name"] for entry in mine["results"]}
+    page = call_action("govdata_audit_export", editor, format="csv", basis="department")
+    assert "The department's staff" in base64.b64decode(page["content_base64"]).decode("utf-8-sig")
+
+
 def test_the_subject_sees_the_trail_of_their_own_rows_only(city, trail):
     mine = call_action("govdata_subject_audit_list", as_user(city["person"]))
     theirs = call_action("govdata_subject_audit_list", as_user(city["other_person"]))

@@ -366,7 +366,7 @@ def _log_engine(url: str) -> sa.engine.Engine:
 
 def record_read(user_id: str, package_id: str, resource_id: str | None, channel: str, amount: int | None,
                 unit: str, grant_id: str | None = None, subject_number: str | None = None,
-                app_id: str | None = None) -> None:
+                app_id: str | None = None, basis: str = "grant") -> None:
     """Add one entry to the audit trail (one per read call, outside the request's transaction).
 
     ``subject_number`` is keyed and masked here; the number itself is never written.
@@ -384,6 +384,7 @@ def record_read(user_id: str, package_id: str, resource_id: str | None, channel:
         subject_key=subject_keys.key(subject_number) if subject_number else None,
         subject_masked=subject_keys.mask(subject_number) if subject_number else None,
         app_id=app_id,
+        basis=basis,
         created=calendar.utcnow(),
     )
     engine = _log_engine(model.meta.engine.url.render_as_string(hide_password=False))
@@ -391,12 +392,20 @@ def record_read(user_id: str, package_id: str, resource_id: str | None, channel:
         connection.execute(row)
 
 
+# The bases of access recorded in the audit trail (Access.basis).
+LOGGED_BASES = ("grant", "department", "sysadmin")
+
+
 def log_access(viewer: Viewer, access: Access, package_id: str, resource_id: str | None,
                channel: str, amount: int | None, unit: str) -> None:
-    """Record a grantee's use of conditional data: who, what, when, how much, whose rows."""
-    if access.basis != "grant" or viewer.user is None:
+    """Record a read of data that is not open to all: who, on which basis (a grant, the
+    department's staff, the bureau), what, when, how much, whose rows. Open data and public
+    samples are not recorded, nor the portal's own reads (jobs and the CLI, as no user or as
+    the site user)."""
+    if access.basis not in LOGGED_BASES or viewer.user is None or viewer.user.name == tk.config.get("ckan.site_id"):
         return
     row_filter = access.row_filter
     record_read(viewer.user.id, package_id, resource_id, channel, amount, unit,
                 grant_id=access.grant.id if access.grant else None,
-                subject_number=str(row_filter["value"]) if row_filter else None, app_id=viewer.app_id)
+                subject_number=str(row_filter["value"]) if row_filter else None, app_id=viewer.app_id,
+                basis=access.basis)

@@ -55,7 +55,8 @@ class AccessGrant(BaseModel):
 
 class AccessLog(BaseModel):
     """One read of conditional or data-subject data (the audit trail): who, what, when, how much,
-    through which path, under which grant, about which subject (keyed and masked, never the number).
+    through which path, on which basis (under which grant), about which subject (keyed and masked,
+    never the number). Staff and the bureau reading such data are recorded as grantees are.
 
     Append-only: a trigger of the migration refuses UPDATE and DELETE.
     """
@@ -76,4 +77,7 @@ class AccessLog(BaseModel):
     subject_masked: Mapped[str | None] = mapped_column(sa.UnicodeText)
     # The application whose key made the read (data API calls with an app key).
     app_id: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    # Why the read was allowed: grant | department (its own staff) | sysadmin (the data bureau) |
+    # subject (我的数据); None on entries written before it was recorded (grant or subject).
+    basis: Mapped[str | None] = mapped_column(sa.UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, index=True)

@@ -10,13 +10,13 @@ from flask import Blueprint, request
 
 from ckanext.govdata import spreadsheets
 from ckanext.govdata.messages import error_messages
-from ckanext.govdata.subjects.logic.audit import CHANNEL_LABELS
+from ckanext.govdata.subjects.logic.audit import BASIS_LABELS, CHANNEL_LABELS
 from ckanext.govdata.view_steps import action as _action
 from ckanext.govdata.view_steps import login_required as _login_required
 
 subjects = Blueprint("govdata_subjects", __name__)
 
-AUDIT_FILTERS = ("package_id", "organization_id", "user", "subject", "channel", "date_from", "date_to")
+AUDIT_FILTERS = ("package_id", "organization_id", "user", "subject", "channel", "basis", "date_from", "date_to")
 
 
 def _flash_errors(error: tk.ValidationError) -> None:
@@ -34,7 +34,7 @@ def mine() -> Any:
         page["tables"] = _action("govdata_subject_rows")
         page["grants"] = _action("govdata_subject_grant_list", include_inactive=True)
         page["trail"] = _action("govdata_subject_audit_list", limit=100)
-    page["channel_labels"] = CHANNEL_LABELS
+    page["channel_labels"], page["basis_labels"] = CHANNEL_LABELS, BASIS_LABELS
     return tk.render("govdata_subjects/mine.html", page)
 
 
@@ -141,7 +141,8 @@ def audit() -> Any:
         _flash_errors(error)
         listed = {"count": 0, "results": []}
     return tk.render("govdata_subjects/audit.html",
-                     {"listed": listed, "filters": filters, "channel_labels": CHANNEL_LABELS})
+                     {"listed": listed, "filters": filters, "channel_labels": CHANNEL_LABELS,
+                      "basis_labels": BASIS_LABELS})
 
 
 @subjects.route("/audit/export", methods=["GET", "POST"])

@@ -249,7 +249,7 @@ def internal_tables() -> list[str]:
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Confines data-subject grantees to their subject's rows, and logs grantees' reads."""
+    """Confines data-subject grantees to their subject's rows, and logs reads of data not open to all."""
     viewer = Viewer.from_context(context)
     data_dict = _as_core_reads(context, data_dict)
     name = data_dict["resource_id"]
@@ -262,7 +262,7 @@ def datastore_search(original_action: Action, context: Context, data_dict: DataD
     if access.allowed and access.row_filter:
         _with_row_filter(data_dict, access.row_filter)
     result = original_action(context, data_dict)
-    if resource is not None and access.basis == "grant":
+    if resource is not None:
         open_condition.log_access(
             viewer, access, resource.package_id, resource.id, _channel(), len(result.get("records") or []), "rows"
         )
@@ -294,7 +294,7 @@ def _stashed_sql_accesses() -> list[tuple[model.Resource, open_condition.Access]
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search_sql(original_action: Action, context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Logs grantees' SQL reads; the chained auth function has already refused restricted tables."""
+    """Logs SQL reads of data not open to all; the chained auth function has already refused restricted tables."""
     result = original_action(context, data_dict)
     viewer = Viewer.from_context(context)
     rows = len(result.get("records") or [])

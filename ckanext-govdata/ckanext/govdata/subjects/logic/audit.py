@@ -32,6 +32,7 @@ COLUMNS = (
     ("package_title", "Dataset"),
     ("resource_id", "Resource"),
     ("channel", "Path"),
+    ("basis", "Basis"),
     ("grant_id", "Grant"),
     ("subject_masked", "Data subject"),
     ("amount", "Amount"),
@@ -53,6 +54,8 @@ def _filtered(query: sa.orm.Query, data: dict[str, Any]) -> sa.orm.Query:
         query = query.filter(AccessLog.subject_key == subject_keys.key(data["subject"]))
     if data.get("channel"):
         query = query.filter(AccessLog.channel == data["channel"])
+    if data.get("basis"):
+        query = query.filter(_basis_is(data["basis"]))
     if data.get("date_from"):
         query = query.filter(AccessLog.created >= calendar.day_starts_at(data["date_from"]))
     if data.get("date_to"):
@@ -65,6 +68,15 @@ def _scoped(viewer: Viewer) -> sa.orm.Query:
     if not viewer.sysadmin:
         query = query.filter(AccessLog.organization_id.in_(sorted(viewer.staff_orgs()) or [""]))
     return query
+
+
+def _basis_is(basis: str) -> sa.ColumnElement[bool]:
+    """Entries of ``basis``, counting those written before it was recorded (grant or subject)."""
+    if basis == "subject":
+        return sa.or_(AccessLog.basis == basis, sa.and_(AccessLog.basis.is_(None), AccessLog.channel == "mydata"))
+    if basis == "grant":
+        return sa.or_(AccessLog.basis == basis, sa.and_(AccessLog.basis.is_(None), AccessLog.channel != "mydata"))
+    return AccessLog.basis == basis
 
 
 def _entry_dict(entry: AccessLog) -> dict[str, Any]:
@@ -86,6 +98,7 @@ def _entry_dict(entry: AccessLog) -> dict[str, Any]:
         "organization_title": organization.title if organization else None,
         "resource_id": entry.resource_id,
         "channel": entry.channel,
+        "basis": entry.basis or ("subject" if entry.channel == "mydata" else "grant"),
         "grant_id": entry.grant_id,
         "subject_masked": entry.subject_masked,
         "amount": entry.amount,
@@ -108,7 +121,7 @@ def govdata_audit_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Reads of conditional and subject data, newest first: the bureau sees all, a department's
     staff their datasets'.
 
-    :param package_id, organization_id, user, channel, date_from, date_to: filters
+    :param package_id, organization_id, user, channel, basis, date_from, date_to: filters
     :param subject: a document number; entries about that subject (matched by its key)
     :param limit, offset: paging (default 50)
     """
@@ -122,6 +135,8 @@ def _cell(key: str, value: Any) -> Any:
         return calendar.local_minute(dt.datetime.fromisoformat(value))
     if key == "channel" and value:
         return tk._(CHANNEL_LABELS.get(value, value))
+    if key == "basis" and value:
+        return tk._(BASIS_LABELS.get(value, value))
     return "" if value is None else value
 
 
@@ -132,6 +147,13 @@ CHANNEL_LABELS = {
     "datastore_search_sql": "Data API (SQL)",
     "mydata": "My data",
     "dataapi": "Data API",
+}
+
+BASIS_LABELS = {
+    "grant": "Grant",
+    "department": "The department's staff",
+    "sysadmin": "The data bureau",
+    "subject": "The data subject",
 }
 
 

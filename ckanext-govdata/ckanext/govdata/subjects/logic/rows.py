@@ -77,7 +77,7 @@ def govdata_subject_rows(context: Context, data_dict: DataDict) -> list[dict[str
                 records = result.get("records") or []
                 open_condition.record_read(
                     viewer.user_id or "", package.id, resource.id, "mydata", len(records), "rows",
-                    subject_number=subject.number,
+                    subject_number=subject.number, basis="subject",
                 )
                 if not records:
                     continue

@@ -15,6 +15,8 @@ from ckanext.govdata.validators.identity import BY_VALUE
 
 EXPORT_FORMATS = ("xlsx", "csv")
 CHANNELS = ("download", "dump", "datastore_search", "datastore_search_sql", "mydata", "dataapi")
+# Why a read was allowed (grants.AccessLog.basis).
+BASES = ("grant", "department", "sysadmin", "subject")
 MAX_LIMIT = 1000
 MAX_OFFSET = 10_000_000
 
@@ -119,6 +121,7 @@ def audit_list_schema(ignore_missing, unicode_safe) -> Schema:
         "user": [ignore_missing, unicode_safe],
         "subject": [ignore_missing, FIELDS.text, stripped, FIELDS.max_length(64)],
         "channel": [ignore_missing, FIELDS.choice(CHANNELS)],
+        "basis": [ignore_missing, FIELDS.choice(BASES)],
         "date_from": [ignore_missing, FIELDS.iso_date],
         "date_to": [ignore_missing, FIELDS.iso_date],
         "limit": [FIELDS.whole_number(1, MAX_LIMIT)],

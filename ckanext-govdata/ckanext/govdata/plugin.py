@@ -40,6 +40,7 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
         parsers = parsers.split() if isinstance(parsers, str) else list(parsers)
         if "edismax" not in parsers:
             config["ckan.search.solr_allowed_query_parsers"] = [*parsers, "edismax"]
+        search_query.memoise_ckan_local_params()
 
     # IConfigurable: a bad ckanext.govdata.* value stops start-up, naming the option.
     def configure(self, config: Any) -> None:

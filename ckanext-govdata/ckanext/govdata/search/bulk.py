@@ -23,7 +23,8 @@ from ckan import logic, model
 from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 from ckan.lib.dictization import model_dictize
-from ckan.lib.navl.dictization_functions import Invalid
+from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
+from ckan.lib.navl.validators import not_empty
 from ckan.logic.schema import default_show_package_schema
 from ckan.logic.validators import package_name_validator
 from ckan.model import PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_MIN_LENGTH
@@ -177,12 +178,32 @@ def _name_length_validator(key: Any, data: Any, errors: Any, context: Any) -> An
         raise Invalid("name length")
 
 
+def _not_empty_untranslated(key: Any, data: Any, errors: Any, context: Any) -> None:
+    """``not_empty`` without translating its message: show validation drops the errors, and
+    about forty empty optional values a dataset made ``not_empty`` look its message up through
+    Flask-Babel each time (a tenth of the Python time of a rebuild, in cProfile)."""
+    value = data.get(key)
+    if value in (False, 0, 0.0):
+        return
+    if value is missing or not value:
+        errors[key].append("Missing value")
+        raise StopOnError
+
+
+# Validators of the show schemas swapped for the bulk reindex: same results, less work.
+_SWAPPED = ((package_name_validator, _name_length_validator), (not_empty, _not_empty_untranslated))
+
+
 class _Schemas:
     """The show schemas, built once per batch rather than once per dataset (scheming expands its
-    YAML each time), without the one validator that queries the database."""
+    YAML each time), without the one validator that queries the database and without
+    translating the messages of the errors that show validation drops; with the plugins whose
+    show hooks run, listed once per batch too."""
 
     def __init__(self) -> None:
-        self.default = _without_name_query(default_show_package_schema())
+        self.default = _swapped(default_show_package_schema())
+        self.package_controllers = list(PluginImplementations(IPackageController))
+        self.resource_controllers = list(PluginImplementations(IResourceController))
         self._custom: dict[str, tuple[Any, dict[str, Any] | None]] = {}
 
     def custom(self, package_type: str) -> tuple[Any, dict[str, Any] | None]:
@@ -190,18 +211,18 @@ class _Schemas:
         if package_type not in self._custom:
             plugin = lib_plugins.lookup_package_plugin(package_type)
             schema = plugin.show_package_schema()
-            custom = None if schema == default_show_package_schema() else _without_name_query(schema)
+            custom = None if schema == default_show_package_schema() else _swapped(schema)
             self._custom[package_type] = (plugin, custom)
         return self._custom[package_type]
 
 
-def _without_name_query(schema: dict[str, Any]) -> dict[str, Any]:
+def _swapped(schema: dict[str, Any]) -> dict[str, Any]:
     swapped: dict[str, Any] = {}
     for key, value in schema.items():
         if isinstance(value, dict):
-            swapped[key] = _without_name_query(value)
+            swapped[key] = _swapped(value)
         elif isinstance(value, list):
-            swapped[key] = [_name_length_validator if item is package_name_validator else item for item in value]
+            swapped[key] = [next((new for old, new in _SWAPPED if item is old), item) for item in value]
         else:
             swapped[key] = value
     return swapped
@@ -214,9 +235,9 @@ def _shown(package: model.Package, dictized: dict[str, Any], schemas: _Schemas) 
         {"ignore_auth": True}, use_cache=False, validate=False, model=model, session=model.Session, user="",
         package=package,
     )
-    for controller in PluginImplementations(IPackageController):
+    for controller in schemas.package_controllers:
         controller.read(package)
-    for resource_controller in PluginImplementations(IResourceController):
+    for resource_controller in schemas.resource_controllers:
         for resource in dictized["resources"]:
             resource_controller.before_resource_show(resource)
 

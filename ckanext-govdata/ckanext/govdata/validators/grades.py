@@ -33,8 +33,22 @@ LEVELS: dict[str, tuple[str, ...]] = {
 OPTION = "ckanext.govdata.security_grade_table"
 
 
+# The last table built, with the settings it was built from (settings.current returns the same
+# object while the options are unchanged; the vocabulary file is one of them). Search results
+# ask for the table once per dataset (open_condition.redact_package), a page of 20 forty times.
+_built: tuple[settings.Settings, dict[str, str]] | None = None
+
+
 def table() -> dict[str, str]:
-    """Grade → level, for every grade of the vocabulary."""
+    """Grade → level, for every grade of the vocabulary (do not change it: it is shared)."""
+    global _built
+    current = settings.current()
+    if _built is None or _built[0] is not current:
+        _built = (current, _table())
+    return _built[1]
+
+
+def _table() -> dict[str, str]:
     configured = dict(settings.current().security_grade_table)
     grades = vocabularies.entries("security_grades")
     unknown = set(configured) - {entry["value"] for entry in grades}

@@ -67,6 +67,8 @@ def test_rotating_invalidates_the_old_secret(app, served):
     name = served["api"]["name"]
     issued = create_app(developer, scope=[name])
 
+    call(app, name, issued["key"], issued["secret"], 200)
+
     rotated = call_action("govdata_app_rotate", as_user(developer), id=issued["id"])
 
     assert rotated["key"] == issued["key"] and rotated["secret"] != issued["secret"]
@@ -78,6 +80,7 @@ def test_a_revoked_key_is_refused_and_cannot_be_rotated(app, served):
     developer = factories.user()
     name = served["api"]["name"]
     issued = create_app(developer, scope=[name])
+    call(app, name, issued["key"], issued["secret"], 200)  # the worker now holds the key's entry
 
     call_action("govdata_app_revoke", as_user(developer), id=issued["id"])
 
@@ -170,3 +173,51 @@ def test_the_action_api_refuses_anonymous_and_keeps_api_tokens_working(app):
                         user=developer["name"], name="t")["token"]
     created = app.post("/api/action/govdata_app_create", json={"name": "带令牌"}, headers={"Authorization": token}, status=200)
     assert created.json["result"]["secret"]
+
+
+def test_a_deleted_owner_or_a_narrowed_scope_counts_on_the_next_call(app, served):
+    developer = factories.user()
+    name = served["api"]["name"]
+    other = served_api()["api"]["name"]
+    issued = create_app(developer, scope=[name, other])
+    call(app, name, issued["key"], issued["secret"], 200)
+
+    call_action("govdata_app_update", as_user(developer), id=issued["id"], scope=[other])
+    assert call(app, name, issued["key"], issued["secret"], 403).json["error"]["code"] == "app_key_scope"
+    call(app, other, issued["key"], issued["secret"], 200)
+
+    call_action("user_delete", id=developer["id"])
+    assert call(app, other, issued["key"], issued["secret"], 401).json["error"]["code"] == "app_key_invalid"
+
+
+def test_a_change_is_seen_by_a_worker_that_holds_the_key_whoever_made_it(app, served):
+    # Another worker's change reaches this one only through Redis: change the row without this
+    # process's listeners (another connection), then announce it as a worker's commit does.
+    from ckanext.govdata import rate_limits
+    from ckanext.govdata.dataapi.keys import identities, limits
+
+    developer = factories.user()
+    name = served["api"]["name"]
+    issued = create_app(developer, scope=[name])
+    call(app, name, issued["key"], issued["secret"], 200)
+
+    with model.meta.engine.begin() as connection:
+        connection.execute(App.__table__.update().where(App.__table__.c.id == issued["id"]).values(revoked_at=calendar.utcnow()))
+    call(app, name, issued["key"], issued["secret"], 200)  # not announced: the entry still holds
+    rate_limits.bump_stamps(limits.connection(), identities.stamps_of(issued["id"], developer["id"])[:1])
+    assert call(app, name, issued["key"], issued["secret"], 401).json["error"]["code"] == "app_key_revoked"
+
+
+def test_a_redis_that_lost_its_keys_is_never_taken_for_an_older_stamp(app, served):
+    from ckanext.govdata.dataapi.keys import limits
+
+    developer = factories.user()
+    name = served["api"]["name"]
+    issued = create_app(developer, scope=[name])
+    call(app, name, issued["key"], issued["secret"], 200)
+    with model.meta.engine.begin() as connection:
+        connection.execute(App.__table__.update().where(App.__table__.c.id == issued["id"]).values(revoked_at=calendar.utcnow()))
+
+    limits.connection().flushdb()  # a restart without persistence: the stamps read 0 again
+
+    assert call(app, name, issued["key"], issued["secret"], 401).json["error"]["code"] == "app_key_revoked"

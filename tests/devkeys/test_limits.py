@@ -105,6 +105,21 @@ def test_redis_down_fails_open_for_unconditional_and_closed_for_conditional(app)
     assert refused.json["error"]["code"] == "limits_unavailable" and refused.headers["Retry-After"] == "30"
 
 
+def test_redis_down_reads_a_held_key_from_the_database(app, monkeypatch):
+    # The worker's entry cannot be checked without Redis: the row is read, a revocation counts.
+    from ckan.plugins import toolkit as tk
+
+    name = served_api()["api"]["name"]
+    developer = factories.user()
+    issued = create_app(developer, scope=[name])
+    call(app, name, issued["key"], issued["secret"], 200)
+    monkeypatch.setitem(tk.config, "ckanext.govdata.dataapi.keys.redis_url", CLOSED_PORT)
+
+    call_action("govdata_app_revoke", as_user(developer), id=issued["id"])
+
+    assert call(app, name, issued["key"], issued["secret"], 401).json["error"]["code"] == "app_key_revoked"
+
+
 def test_the_quota_survives_a_new_connection(ckan_config):
     # State lives only in Redis: a restarted worker (a new connection pool) sees the same count.
     url = ckan_config["ckan.redis.url"]

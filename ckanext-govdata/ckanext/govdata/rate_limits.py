@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ckan.lib.redis import connect_to_redis
@@ -58,8 +59,39 @@ def retry_after(limit: Limit) -> int:
 # when both allow it, and only an accepted call spends from both: the script runs atomically in
 # Redis, with Redis's own clock (``TIME``), so any number of web workers, and a worker restarted,
 # share one count and no client clock matters. A limit of 0 means no limit of that kind.
+#
+# Optionally the script first reads "stamp" keys (KEYS[3]…, a counter each that writers bump
+# when what a caller's identity rests on changes) and spends nothing when they no longer read
+# as the caller expects (ARGV[4]): a cached identity is checked in the same round trip that
+# spends its quota. The stamp starts with Redis's epoch, made on first use, so a Redis that
+# lost its keys (a restart without persistence) never reads as an older stamp again.
 
-QUOTA_SCRIPT = """
+STAMP_LUA = """
+local function read_stamp(first)
+  local stamp = ''
+  for i = first, #KEYS do
+    local value = redis.call('GET', KEYS[i])
+    if not value and i == first then
+      local t = redis.call('TIME')
+      redis.call('SET', KEYS[i], t[1] .. '.' .. t[2], 'NX')
+      value = redis.call('GET', KEYS[i])
+    end
+    stamp = stamp .. (value or '0') .. ';'
+  end
+  return stamp
+end
+"""
+
+STAMP_SCRIPT = STAMP_LUA + "return read_stamp(1)"
+
+QUOTA_SCRIPT = STAMP_LUA + """
+local stamp = ''
+if #KEYS > 2 then
+  stamp = read_stamp(3)
+  if stamp ~= ARGV[4] then
+    return {-1, 0, 0, 0, 0, stamp}
+  end
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local rate = tonumber(ARGV[1])
@@ -94,7 +126,7 @@ if rate > 0 then
   redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
   redis.call('EXPIRE', KEYS[1], 2)
 end
-return {allowed, used, day_reset, retry, math.floor(tokens)}
+return {allowed, used, day_reset, retry, math.floor(tokens), stamp}
 """
 
 LOCAL_OFFSET_SECONDS = 8 * 3600
@@ -118,6 +150,8 @@ class Decision:
     reset: int
     # Seconds to wait before the next call can be accepted (0 when accepted).
     retry_after: int
+    # The stamps read (``spend``'s ``stamps``) did not read as expected: nothing was spent.
+    stale: bool = False
 
     def headers(self) -> dict[str, str]:
         headers = {
@@ -130,16 +164,42 @@ class Decision:
         return headers
 
 
-def spend(redis: Any, quota: Quota, key: str) -> Decision:
-    """Spend one call of ``quota`` for ``key`` if both its limits allow it (one Lua call).
+def stamp_key(name: str) -> str:
+    return f"{KEY_PREFIX}stamp:{name}"
+
+
+EPOCH = "epoch"
+
+
+def read_stamp(redis: Any, names: Sequence[str]) -> str:
+    """Redis's epoch and the stamps ``names``, as ``spend`` compares them (0 if never bumped)."""
+    script = redis.register_script(STAMP_SCRIPT)
+    return script(keys=[stamp_key(EPOCH), *(stamp_key(name) for name in names)]).decode()
+
+
+def bump_stamps(redis: Any, names: Iterable[str]) -> None:
+    """Change the stamps ``names``: every cached identity resting on them is checked again."""
+    pipeline = redis.pipeline(transaction=False)
+    for name in names:
+        pipeline.incr(stamp_key(name))
+    pipeline.execute()
+
+
+def spend(redis: Any, quota: Quota, key: str, stamps: Sequence[str] = (), expected: str = "") -> Decision:
+    """Spend one call of ``quota`` for ``key`` if both its limits allow it (one Lua call); with
+    ``stamps``, only if they (after Redis's epoch) still read ``expected`` as ``read_stamp`` gave
+    it (else a ``stale`` decision, nothing spent).
 
     Raises redis's errors when Redis cannot be reached: the caller decides what that means.
     """
     script = redis.register_script(QUOTA_SCRIPT)
-    allowed, used, reset, retry, tokens = script(
-        keys=[f"{KEY_PREFIX}quota:s:{key}", f"{KEY_PREFIX}quota:d:{key}"],
-        args=[quota.per_second, quota.per_day, LOCAL_OFFSET_SECONDS],
+    allowed, used, reset, retry, tokens, _stamp = script(
+        keys=[f"{KEY_PREFIX}quota:s:{key}", f"{KEY_PREFIX}quota:d:{key}",
+              *((stamp_key(EPOCH), *(stamp_key(name) for name in stamps)) if stamps else ())],
+        args=[quota.per_second, quota.per_day, LOCAL_OFFSET_SECONDS, expected],
     )
+    if int(allowed) < 0:
+        return Decision(False, 0, 0, 0, 0, stale=True)
     if quota.per_day > 0:
         limit, remaining = quota.per_day, max(0, quota.per_day - int(used))
     else:

@@ -32,6 +32,11 @@ from ckanext.govdata.open_condition import Access, Viewer
 ANONYMOUS, USER, APP = "anonymous", "user", "app"
 
 
+class IdentityChanged(Exception):
+    """What identified the caller may have changed since it was read: identify the caller again
+    (raised before anything is spent or read)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Caller:
     viewer: Viewer
@@ -61,18 +66,28 @@ def authorise(api: DataApi, caller: Caller) -> Access:
     """What ``caller`` may read of ``api``; an ApiError (401, 403, 404) when nothing."""
     if api.condition == open_condition.NOT_OPEN:
         raise errors.not_found(api.name)
-    if caller.app is not None:
+    access = _access(api, caller)
+    if p.plugin_loaded("govdata_devkeys"):
         from ckanext.govdata.dataapi.keys import guard
 
-        guard.within_scope(caller.app, api.name, api.package_id)
-    resource = model.Resource.get(api.table.resource_id) if api.table is not None else None
-    access = open_condition.data_access(caller.viewer, api.governing, resource, rows=True)
-    if access.allowed:
-        if p.plugin_loaded("govdata_devkeys"):
+        guard.admit(api.name, api.condition, caller.app, caller.user_id)
+    return access
+
+
+def _access(api: DataApi, caller: Caller) -> Access:
+    try:
+        if caller.app is not None:
             from ckanext.govdata.dataapi.keys import guard
 
-            guard.admit(api.name, api.condition, caller.app, caller.user_id)
-        return access
-    if caller.via == ANONYMOUS:
-        raise errors.authentication_required()
-    raise errors.grant_required()
+            guard.within_scope(caller.app, api.name, api.package_id)
+        resource = model.Resource.get(api.table.resource_id) if api.table is not None else None
+        access = open_condition.data_access(caller.viewer, api.governing, resource, rows=True)
+        if access.allowed:
+            return access
+        if caller.via == ANONYMOUS:
+            raise errors.authentication_required()
+        raise errors.grant_required()
+    except errors.ApiError:
+        if caller.app is not None:
+            guard.confirm_refusal()
+        raise

@@ -71,3 +71,9 @@ def grant_required() -> ApiError:
 
 def no_data(name: str) -> ApiError:
     return ApiError(404, "no_data", bilingual("This API has no data table to serve yet: {name}", name=name))
+
+
+def limits_unavailable() -> ApiError:
+    return ApiError(
+        503, "limits_unavailable", bilingual("Call limits cannot be checked right now: try again shortly"),
+    ).with_headers({"Retry-After": "30"})

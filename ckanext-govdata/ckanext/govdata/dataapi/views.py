@@ -12,13 +12,15 @@ from urllib.parse import urlencode
 import ckan.plugins as p
 from flask import Blueprint, Response, g, request
 
-from ckanext.govdata.dataapi import callers, calls, openapi, query
+from ckanext.govdata.dataapi import callers, calls, errors, openapi, query
 from ckanext.govdata.dataapi.errors import ApiError
 from ckanext.govdata.dataapi.interface import DataApi
 
 dataapi = Blueprint("govdata_dataapi", __name__)
 
 JSON_TYPE = "application/json; charset=utf-8"
+# Identifying the caller again when what identified it changed meanwhile (callers.IdentityChanged).
+ATTEMPTS = 3
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -93,14 +95,23 @@ def data(name: str) -> Response:
 def _data(name: str) -> Response:
     args = request.args.to_dict(flat=False)
     try:
-        caller = callers.current_caller()
-        api, asked, page = calls.answer(name, caller, args, accept_csv=_wants_csv())
+        caller, (api, asked, page) = _answer(name, args)
     except ApiError as error:
         return error_response(error)
     # What the call ledger (govdata_devkeys) records.
     g.govdata_dataapi_call = {"api": api.name, "package_id": api.package_id, "rows": len(page.records),
                               "user_id": caller.user_id}
     return _page_response(api, asked, page, args)
+
+
+def _answer(name: str, args: dict[str, list[str]]) -> tuple[callers.Caller, tuple[DataApi, query.Query, query.Page]]:
+    for _attempt in range(ATTEMPTS):
+        try:
+            caller = callers.current_caller()
+            return caller, calls.answer(name, caller, args, accept_csv=_wants_csv())
+        except callers.IdentityChanged:
+            continue
+    raise errors.limits_unavailable()
 
 
 @dataapi.route("/api/data/<name>/openapi.json")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Sequence
 
 import ckan.plugins.toolkit as tk
 import redis
@@ -59,20 +60,21 @@ def anonymous_quota(api: str) -> Quota:
 
 
 @functools.lru_cache(maxsize=4)
-def _pool(url: str) -> redis.ConnectionPool:
-    # Short timeouts: a Redis that is down costs a call a fraction of a second, never a hang.
-    return redis.ConnectionPool.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+def _client(url: str) -> redis.Redis:
+    # One client per worker (building one costs more than the call it makes). Short timeouts: a
+    # Redis that is down costs a call a fraction of a second, never a hang.
+    return redis.Redis(connection_pool=redis.ConnectionPool.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5))
 
 
 def connection() -> redis.Redis:
-    url = tk.config.get("ckanext.govdata.dataapi.keys.redis_url") or tk.config.get("ckan.redis.url")
-    return redis.Redis(connection_pool=_pool(url))
+    return _client(tk.config.get("ckanext.govdata.dataapi.keys.redis_url") or tk.config.get("ckan.redis.url"))
 
 
-def check(quota: Quota, key: str) -> Decision | None:
-    """Spend one call for ``key``; None when Redis cannot be reached (the caller decides)."""
+def check(quota: Quota, key: str, stamps: Sequence[str] = (), expected: str = "") -> Decision | None:
+    """Spend one call for ``key`` (if ``stamps`` still read ``expected``, see ``rate_limits.spend``);
+    None when Redis cannot be reached (the caller decides)."""
     try:
-        return spend(connection(), quota, key)
+        return spend(connection(), quota, key, stamps, expected)
     except redis.RedisError as error:
         log.warning("Data API limits unavailable (Redis): %s", error)
         return None

@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.govdata.dataapi.keys import logic, views
+from ckanext.govdata.dataapi.keys import identities, logic, views
 
 
 @tk.blanket.config_declarations
@@ -20,6 +20,7 @@ class GovdataDevkeysPlugin(p.SingletonPlugin):
     # IConfigurer
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        identities.install_listeners()
 
     # IBlueprint
     def get_blueprint(self) -> list[Any]:

@@ -221,3 +221,21 @@ def test_a_redis_that_lost_its_keys_is_never_taken_for_an_older_stamp(app, serve
     limits.connection().flushdb()  # a restart without persistence: the stamps read 0 again
 
     assert call(app, name, issued["key"], issued["secret"], 401).json["error"]["code"] == "app_key_revoked"
+
+
+def test_a_change_whose_announcement_was_lost_counts_once_the_entry_is_old(app, served, monkeypatch):
+    # A revocation committed while Redis could not be told: no stamp moves, and the worker that
+    # holds the key reads the rows again once its entry reaches MAX_AGE.
+    from ckanext.govdata.dataapi.keys import identities
+
+    developer = factories.user()
+    name = served["api"]["name"]
+    issued = create_app(developer, scope=[name])
+    call(app, name, issued["key"], issued["secret"], 200)
+    with model.meta.engine.begin() as connection:
+        connection.execute(App.__table__.update().where(App.__table__.c.id == issued["id"]).values(revoked_at=calendar.utcnow()))
+    call(app, name, issued["key"], issued["secret"], 200)  # the entry still holds
+
+    monkeypatch.setattr(identities, "MAX_AGE", 0.0)
+
+    assert call(app, name, issued["key"], issued["secret"], 401).json["error"]["code"] == "app_key_revoked"

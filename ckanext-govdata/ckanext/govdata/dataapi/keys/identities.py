@@ -10,12 +10,15 @@ and the call is identified again from the database — one Redis round trip per 
 change is seen on the very next call in every worker.
 
 The stamp is read *before* the rows, so an entry can be older than its stamp, never newer.
-Without Redis nothing is cached: each call reads the rows, as the key check always did.
+Without Redis nothing is cached: each call reads the rows, as the key check always did. An entry
+is also read again once it is ``MAX_AGE`` seconds old: a change committed while Redis could not
+be told (its bump lost) reaches every worker within that time at the latest.
 """
 from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -31,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # Keys remembered per worker; the least recently used is forgotten first.
 CACHE_SIZE = 2048
+# Seconds an entry is used before the rows are read again, whatever the stamps say.
+MAX_AGE = 60.0
 CHANGED = "govdata_devkeys_changed_stamps"
 
 
@@ -43,6 +48,8 @@ class Identity:
     stamp: str | None
     # Read from the database for this call (else held from an earlier one).
     fresh: bool = True
+    # When it was read (time.monotonic()).
+    read_at: float = dataclasses.field(default_factory=time.monotonic)
 
     @property
     def stamps(self) -> tuple[str, ...]:
@@ -68,7 +75,7 @@ def _from_database(key: str, stamp: str | None) -> Identity | None:
 def lookup(key: str) -> Identity | None:
     """The application of ``key`` and its owner (None for an unknown key)."""
     cached = _cache.get(key)
-    if cached is not None:
+    if cached is not None and time.monotonic() - cached.read_at < MAX_AGE:
         _cache.move_to_end(key)
         return cached
     ids = model.Session.query(App.id, App.user_id).filter(App.key == key).one_or_none()

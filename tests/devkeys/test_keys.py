@@ -239,3 +239,12 @@ def test_a_change_whose_announcement_was_lost_counts_once_the_entry_is_old(app, 
     monkeypatch.setattr(identities, "MAX_AGE", 0.0)
 
     assert call(app, name, issued["key"], issued["secret"], 401).json["error"]["code"] == "app_key_revoked"
+
+
+def test_blank_dates_of_the_usage_read_as_not_given(app):
+    # Found by the fuzz test: a blank date_from reached the query as text (HTTP 500).
+    developer = factories.user()
+
+    for dates in ({"date_from": "   "}, {"date_to": ""}, {"date_from": " ", "date_to": "2026-12-31"}):
+        response = app.post("/api/3/action/govdata_app_usage", json=dates, headers={"Authorization": developer["token"]})
+        assert response.status_code == 200 and response.json["result"] == [], dates

@@ -79,8 +79,16 @@ class Fields:
 
     @property
     def iso_date(self) -> Validator:
-        """An ISO date, stored as a ``datetime.date``."""
-        return self._checked(rules.parse_date)
+        """An ISO date, stored as a ``datetime.date``; an empty value (blank too) is None."""
+        checked = self._checked(rules.parse_date)
+
+        def validator(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]], context: Any) -> None:
+            if rules.is_empty(data.get(key)) and data.get(key) is not missing:
+                data[key] = None
+                return
+            checked(key, data, errors, context)
+
+        return validator
 
     def whole_number(self, low: int | None = None, high: int | None = None) -> Validator:
         """A whole number within ``low``..``high``; an empty value is dropped (treated as missing)."""

@@ -24,6 +24,7 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -138,6 +139,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--calls", type=int, default=60, help="calls per user and case")
     parser.add_argument("--seconds", type=int, default=40, help="time bound per case")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of the three cases")
     options = parser.parse_args()
 
     on_ini, off_ini = _ini(options.ini, True), _ini(options.ini, False)
@@ -158,17 +160,21 @@ def main() -> None:
         key = {"X-App-Key": world["fast"]["key"], "X-App-Secret": world["fast"]["secret"]}
         requests.get(on + path, headers=key, timeout=30).raise_for_status()  # warm both
         requests.get(off + path, timeout=30).raise_for_status()
-        results = {}
-        for _round in range(2):  # interleaved, so both sides see the same noise
+        results: dict[str, dict[str, Any]] = {}
+        ratios: list[tuple[float, float]] = []
+        for _round in range(options.rounds):  # interleaved, so both sides see the same noise
             # "off" is the same user (the key's owner) calling by a CKAN API token on a portal
             # without govdata_devkeys, so the ratio is the key, the quota and the ledger alone;
             # "anonymous" (also off) shows what identifying any caller costs besides.
+            this_round = {}
             for label, host, headers in (("on", on, key), ("off", off, {"Authorization": world["token"]}),
                                          ("anonymous", off, {})):
-                figures = _locust(host, path, options.users, options.calls, options.seconds, headers)
+                this_round[label] = figures = _locust(host, path, options.users, options.calls, options.seconds, headers)
                 previous = results.get(label)
                 results[label] = figures if previous is None else {
-                    k: (previous[k] + figures[k]) / (1 if k in ("requests", "failures") else 2) for k in figures}
+                    k: previous[k] + figures[k] if k in ("requests", "failures") else
+                    (previous[k] * _round + figures[k]) / (_round + 1) for k in figures}
+            ratios.append((this_round["on"]["p50"] / this_round["off"]["p50"], this_round["on"]["rps"] / this_round["off"]["rps"]))
         search = _locust(off, "/api/3/action/datastore_search", options.users, options.calls, options.seconds,
                          {"Authorization": world["token"]}, {"resource_id": world["table"], "limit": 100})
         tiny = {"X-App-Key": world["tiny"]["key"], "X-App-Secret": world["tiny"]["secret"]}
@@ -189,6 +195,8 @@ def main() -> None:
     _line("datastore_search, same rows", search)
     print(f"  ratio on/off: p50 {results['on']['p50'] / results['off']['p50']:.2f}  "
           f"throughput {results['on']['rps'] / results['off']['rps']:.2f}  (target latency <= {TARGET:.2f})")
+    print(f"  per round (p50, throughput): {', '.join(f'{p50:.2f}/{rps:.2f}' for p50, rps in ratios)}; "
+          f"median p50 {statistics.median(r[0] for r in ratios):.2f}, throughput {statistics.median(r[1] for r in ratios):.2f}")
     print(f"  ratio data API (off) / datastore_search: p50 {results['off']['p50'] / search['p50']:.2f}  "
           f"throughput {results['off']['rps'] / search['rps']:.2f}")
     print(f"Rate limit, 50 concurrent clients x 6 calls on a {QUOTA}/day key: {race['requests']} calls; "

@@ -190,19 +190,25 @@ def test_a_deleted_owner_or_a_narrowed_scope_counts_on_the_next_call(app, served
     assert call(app, other, issued["key"], issued["secret"], 401).json["error"]["code"] == "app_key_invalid"
 
 
+def _held_key_revoked_unannounced(app, served) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """A key this worker holds (one call made), then revoked in the database without this
+    process's listeners, so no stamp moves: the API name, the issued key and its developer."""
+    developer = factories.user()
+    name = served["api"]["name"]
+    issued = create_app(developer, scope=[name])
+    call(app, name, issued["key"], issued["secret"], 200)
+    with model.meta.engine.begin() as connection:
+        connection.execute(App.__table__.update().where(App.__table__.c.id == issued["id"]).values(revoked_at=calendar.utcnow()))
+    return name, issued, developer
+
+
 def test_a_change_is_seen_by_a_worker_that_holds_the_key_whoever_made_it(app, served):
     # Another worker's change reaches this one only through Redis: change the row without this
     # process's listeners (another connection), then announce it as a worker's commit does.
     from ckanext.govdata import rate_limits
     from ckanext.govdata.dataapi.keys import identities, limits
 
-    developer = factories.user()
-    name = served["api"]["name"]
-    issued = create_app(developer, scope=[name])
-    call(app, name, issued["key"], issued["secret"], 200)
-
-    with model.meta.engine.begin() as connection:
-        connection.execute(App.__table__.update().where(App.__table__.c.id == issued["id"]).values(revoked_at=calendar.utcnow()))
+    name, issued, developer = _held_key_revoked_unannounced(app, served)
     call(app, name, issued["key"], issued["secret"], 200)  # not announced: the entry still holds
     rate_limits.bump_stamps(limits.connection(), identities.stamps_of(issued["id"], developer["id"])[:1])
     assert call(app, name, issued["key"], issued["secret"], 401).json["error"]["code"] == "app_key_revoked"
@@ -211,12 +217,7 @@ def test_a_change_is_seen_by_a_worker_that_holds_the_key_whoever_made_it(app, se
 def test_a_redis_that_lost_its_keys_is_never_taken_for_an_older_stamp(app, served):
     from ckanext.govdata.dataapi.keys import limits
 
-    developer = factories.user()
-    name = served["api"]["name"]
-    issued = create_app(developer, scope=[name])
-    call(app, name, issued["key"], issued["secret"], 200)
-    with model.meta.engine.begin() as connection:
-        connection.execute(App.__table__.update().where(App.__table__.c.id == issued["id"]).values(revoked_at=calendar.utcnow()))
+    name, issued, _developer = _held_key_revoked_unannounced(app, served)
 
     limits.connection().flushdb()  # a restart without persistence: the stamps read 0 again
 
@@ -228,12 +229,7 @@ def test_a_change_whose_announcement_was_lost_counts_once_the_entry_is_old(app, 
     # holds the key reads the rows again once its entry reaches MAX_AGE.
     from ckanext.govdata.dataapi.keys import identities
 
-    developer = factories.user()
-    name = served["api"]["name"]
-    issued = create_app(developer, scope=[name])
-    call(app, name, issued["key"], issued["secret"], 200)
-    with model.meta.engine.begin() as connection:
-        connection.execute(App.__table__.update().where(App.__table__.c.id == issued["id"]).values(revoked_at=calendar.utcnow()))
+    name, issued, _developer = _held_key_revoked_unannounced(app, served)
     call(app, name, issued["key"], issued["secret"], 200)  # the entry still holds
 
     monkeypatch.setattr(identities, "MAX_AGE", 0.0)

@@ -278,6 +278,17 @@ def _raw(config: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(defaults[option] if value is None else value for option, value in zip(OPTIONS, values, strict=True))
 
 
+def raw_values(*names: str) -> tuple[Any, ...]:
+    """The unparsed values of a few options (names without the prefix), defaults filled in: a
+    cheap key for a cache of what is built from them, where ``current`` would read every option
+    (search results ask once per dataset)."""
+    defaults = declared_defaults()
+    store = getattr(tk.config, "store", tk.config)
+    return tuple(
+        defaults[PREFIX + name] if (value := store.get(PREFIX + name)) is None else value for name in names
+    )
+
+
 def _parse(raw: tuple[Any, ...]) -> Settings:
     values: dict[str, Any] = {}
     groups: dict[str, dict[str, Any]] = {name: {} for name in GROUPS}

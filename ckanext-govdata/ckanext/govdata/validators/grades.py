@@ -15,6 +15,8 @@ refuse a dataset against the table (``refusal``); the curation report lists exis
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ckan.exceptions import CkanConfigurationException
 
 from ckanext.govdata import settings, vocabularies
@@ -33,18 +35,18 @@ LEVELS: dict[str, tuple[str, ...]] = {
 OPTION = "ckanext.govdata.security_grade_table"
 
 
-# The last table built, with the settings it was built from (settings.current returns the same
-# object while the options are unchanged; the vocabulary file is one of them). Search results
-# ask for the table once per dataset (open_condition.redact_package), a page of 20 forty times.
-_built: tuple[settings.Settings, dict[str, str]] | None = None
+# The last table built, with the raw values of the options it was built from (the grade table and
+# the vocabularies file). Search results ask for the table once per dataset
+# (open_condition.redact_package), a page of 20 forty times: reading two options is the check.
+_built: tuple[tuple[Any, ...], dict[str, str]] | None = None
 
 
 def table() -> dict[str, str]:
     """Grade → level, for every grade of the vocabulary (do not change it: it is shared)."""
     global _built
-    current = settings.current()
-    if _built is None or _built[0] is not current:
-        _built = (current, _table())
+    key = settings.raw_values("security_grade_table", "vocabularies_file")
+    if _built is None or _built[0] != key:
+        _built = (key, _table())
     return _built[1]
 
 

@@ -31,6 +31,8 @@ from ckan.model import PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_MIN_LENGTH
 from ckan.plugins import IPackageController, IResourceController, PluginImplementations
 from sqlalchemy import false, select
 
+from ckanext.govdata.search import navl
+
 # A selected column naming the dataset a joined row belongs to; dropped after dictizing.
 _OWNER = "_bulk_package_id"
 
@@ -103,7 +105,7 @@ def build(package_ids: Sequence[str]) -> tuple[Documents, list[str], Failures]:
     deleted: list[str] = []
     failures: Failures = {}
     schemas = _Schemas()
-    with _collected(documents, deleted):
+    with _collected(documents, deleted), navl.quick_validation():
         for package, dictized in _dictized(package_ids):
             try:
                 dataset = _shown(package, dictized, schemas)

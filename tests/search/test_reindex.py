@@ -12,6 +12,7 @@ from ckan.common import config
 from ckan.lib.search.common import make_connection
 from ckan.tests.helpers import call_action
 
+from ckanext.govdata.search import cli as search_cli
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
@@ -107,9 +108,11 @@ def test_govdata_rebuild_indexes_the_rest_and_names_a_broken_dataset(cli, catalo
     assert names == {catalogue[key]["name"] for key in ("bus", "routes", "taxi", "api")}
 
 
-def test_govdata_rebuild_removes_datasets_no_longer_in_the_database(cli, catalogue):
-    orphan_id = "6f1c2d3e-0000-4000-8000-000000000000"
+def test_govdata_rebuild_removes_datasets_no_longer_in_the_database(cli, catalogue, monkeypatch):
+    # Three orphans, removed two per delete query: a batch and a part of one.
+    monkeypatch.setattr(search_cli, "ORPHANS_PER_DELETE", 2)
     site_id = config["ckan.site_id"]
+    orphans = {f"6f1c2d3e-0000-4000-8000-00000000000{number}": f"purged-long-ago-{number}" for number in range(3)}
     make_connection().add(
         [
             {
@@ -121,19 +124,21 @@ def test_govdata_rebuild_removes_datasets_no_longer_in_the_database(cli, catalog
                 "state": "active",
                 "capacity": "public",
                 "permission_labels": ["public"],
-                "name": "purged-long-ago",
+                "name": name,
                 "title": "已删除的公交数据",
                 "metadata_modified": "2020-01-01T00:00:00Z",
-                "data_dict": json.dumps({"name": "purged-long-ago"}),
-                "validated_data_dict": json.dumps({"name": "purged-long-ago"}),
+                "data_dict": json.dumps({"name": name}),
+                "validated_data_dict": json.dumps({"name": name}),
             }
+            for orphan_id, name in orphans.items()
         ],
         commit=True,
     )
-    assert _search(q="*:*")["count"] == 6
+    assert _search(q="*:*")["count"] == 8
 
     result = cli.invoke(ckan, ["govdata", "search-index", "rebuild"])
 
     assert result.exit_code == 0, result.output
-    assert "removed 1 orphaned" in result.output
-    assert "purged-long-ago" not in {package["name"] for package in _search(q="*:*")["results"]}
+    assert "removed 3 orphaned" in result.output
+    names = {package["name"] for package in _search(q="*:*")["results"]}
+    assert names == {catalogue[key]["name"] for key in ("bus", "routes", "taxi", "air", "api")}

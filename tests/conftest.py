@@ -79,11 +79,15 @@ def _frames(context: int = 1) -> list[inspect.FrameInfo]:
     return frames
 
 
+def _quicken(patches: pytest.MonkeyPatch) -> None:
+    patches.setattr(ckan.plugins.core, "entry_points", _entry_points)
+    patches.setattr(inspect, "stack", _frames)
+
+
 @pytest.fixture
 def _quick_plugin_loads() -> Iterator[pytest.MonkeyPatch]:
     patches = pytest.MonkeyPatch()
-    patches.setattr(ckan.plugins.core, "entry_points", _entry_points)
-    patches.setattr(inspect, "stack", _frames)
+    _quicken(patches)
     yield patches
     patches.undo()
 
@@ -94,8 +98,7 @@ def with_plugins(_quick_plugin_loads, with_plugins):
     the quick lookups only around the loading and the unloading."""
     _quick_plugin_loads.undo()
     yield
-    _quick_plugin_loads.setattr(ckan.plugins.core, "entry_points", _entry_points)
-    _quick_plugin_loads.setattr(inspect, "stack", _frames)
+    _quicken(_quick_plugin_loads)
 
 
 @pytest.fixture

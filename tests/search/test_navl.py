@@ -1,7 +1,7 @@
 """search/navl.validate gives what navl's own _validate gives: the same converted data and the
-same errors, on every dataset of part of the demo through the two show schemas (what the
-bulk reindex validates with), and on the cases navl treats specially (extras, before/after and their order, stop on error, a list against a
-subschema)."""
+same errors, on every dataset of part of the demo through the two show schemas (what the bulk
+reindex validates with), and on the cases navl treats specially (extras, before/after and their
+order, stop on error, a list against a subschema)."""
 from __future__ import annotations
 
 import copy

@@ -269,24 +269,20 @@ def declared_defaults() -> dict[str, Any]:
     return defaults
 
 
-def _raw(config: Mapping[str, Any]) -> tuple[Any, ...]:
+def _raw(config: Mapping[str, Any], options: tuple[str, ...] = OPTIONS) -> tuple[Any, ...]:
+    """The unparsed values of ``options``, defaults filled in."""
     defaults = declared_defaults()
     # CKAN's config keeps its values in a plain dict: read straight from it, since this runs for
     # every vocabulary check of a validation (CKANConfig.get also scans every declared option).
     store = getattr(config, "store", config)
-    values = [store.get(option) for option in OPTIONS]
-    return tuple(defaults[option] if value is None else value for option, value in zip(OPTIONS, values, strict=True))
+    return tuple(defaults[option] if (value := store.get(option)) is None else value for option in options)
 
 
 def raw_values(*names: str) -> tuple[Any, ...]:
     """The unparsed values of a few options (names without the prefix), defaults filled in: a
     cheap key for a cache of what is built from them, where ``current`` would read every option
     (search results ask once per dataset)."""
-    defaults = declared_defaults()
-    store = getattr(tk.config, "store", tk.config)
-    return tuple(
-        defaults[PREFIX + name] if (value := store.get(PREFIX + name)) is None else value for name in names
-    )
+    return _raw(tk.config, tuple(PREFIX + name for name in names))
 
 
 def _parse(raw: tuple[Any, ...]) -> Settings:

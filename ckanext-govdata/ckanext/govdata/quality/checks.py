@@ -42,14 +42,20 @@ def _window_name(index: int) -> str:
     return f"__rule_{index}"
 
 
-def compile_checks(resource_id: str, rules: Sequence[RuleSpec], binds: Binds) -> tuple[str, dict[str, Check]]:
-    """The one query counting the table's rows and each row rule's failing rows; the record
-    count rule needs only the row count. Returns the SQL and each rule's compiled check."""
+def compile_rules(rules: Sequence[RuleSpec], binds: Binds) -> dict[str, Check]:
+    """Each rule's check (the record count rule has none), by rule id."""
     compiled: dict[str, Check] = {}
     for index, rule in enumerate(rules):
         builder = KINDS[rule.kind].builder
         if builder is not None:
             compiled[rule.id] = builder(list(rule.columns), rule.params, binds, _window_name(index))
+    return compiled
+
+
+def compile_checks(resource_id: str, rules: Sequence[RuleSpec], binds: Binds) -> tuple[str, dict[str, Check]]:
+    """The one query counting the table's rows and each row rule's failing rows; the record
+    count rule needs only the row count. Returns the SQL and each rule's compiled check."""
+    compiled = compile_rules(rules, binds)
     counts = ["count(*) AS total"] + [
         f"count(*) FILTER (WHERE {check.failing}) AS {identifier('failed_' + rule_id)}"
         for rule_id, check in compiled.items()
@@ -58,24 +64,18 @@ def compile_checks(resource_id: str, rules: Sequence[RuleSpec], binds: Binds) ->
 
 
 def _source(resource_id: str, rules: Sequence[RuleSpec], compiled: dict[str, Check], whole_rows: bool = False) -> str:
-    """A subquery of the table projecting what the conditions read: the columns (every one
-    with ``whole_rows``), their trimmed text once (as bytes too, for the conditions reading
-    characters' codes), and one window count per key. OFFSET 0 keeps
-    PostgreSQL from folding it into the outer query, which would compute the text again in each
-    condition."""
+    """The table as ``projection`` gives it (every column with ``whole_rows``) with one window
+    count per key, joined to the keys of each referenced table."""
     windows = [
         (_window_name(index), compiled[rule.id].partition)
         for index, rule in enumerate(rules)
         if rule.id in compiled and compiled[rule.id].partition
     ]
-    columns = sorted({column for rule in rules for column in rule.columns})
-    selected = ["*"] if whole_rows else [identifier(column) for column in columns] or ["1"]
-    read_as_bytes = sorted({column for check in compiled.values() for column in check.reads_bytes})
-    selected += [text_of(column) for column in columns] + [bytes_of(column) for column in read_as_bytes] + [
+    counts = [
         f"count(*) OVER (PARTITION BY {', '.join(identifier(c) for c in partition)}) AS {identifier(name)}"
         for name, partition in windows
     ]
-    source = f"(SELECT {', '.join(selected)} FROM {identifier(resource_id)} OFFSET 0) AS checked"
+    source = projection(identifier(resource_id), rules, compiled, ["*"] if whole_rows else None, counts)
     for index, rule in enumerate(rules):
         reference = compiled[rule.id].reference if rule.id in compiled else None
         if reference is not None:
@@ -87,6 +87,21 @@ def _source(resource_id: str, rules: Sequence[RuleSpec], compiled: dict[str, Che
             )
             source += f" LEFT JOIN ({keys}) AS {name} ON {name}.{name} = checked.{identifier(text_alias(column))}"
     return source
+
+
+def projection(relation: str, rules: Sequence[RuleSpec], compiled: dict[str, Check],
+               selected: list[str] | None = None, extra: Sequence[str] = ()) -> str:
+    """``relation`` (SQL naming a table, or a trigger's transition table) as the subquery
+    ``checked`` that the conditions read: ``selected`` (the rules' columns by default), each
+    column's trimmed text once (as bytes too, for the conditions reading characters' codes) and
+    ``extra`` projections. OFFSET 0 keeps PostgreSQL from folding it into the outer query, which
+    would compute the text again in each condition."""
+    columns = sorted({column for rule in rules for column in rule.columns})
+    if selected is None:
+        selected = [identifier(column) for column in columns] or ["1"]
+    read_as_bytes = sorted({column for check in compiled.values() for column in check.reads_bytes})
+    projected = [*selected, *(text_of(column) for column in columns), *(bytes_of(column) for column in read_as_bytes), *extra]
+    return f"(SELECT {', '.join(projected)} FROM {relation} OFFSET 0) AS checked"
 
 
 def _timeout(connection: sa.engine.Connection, seconds: int) -> None:

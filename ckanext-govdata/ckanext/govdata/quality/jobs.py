@@ -10,11 +10,12 @@ from collections import defaultdict
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 
 from ckanext.govdata import settings
 from ckanext.govdata.calendar import utcnow
-from ckanext.govdata.quality import checks
+from ckanext.govdata.quality import checks, verdicts
 from ckanext.govdata.quality.model import Result, Rule, Run
 
 log = logging.getLogger(__name__)
@@ -112,10 +113,26 @@ def _check(run: Run) -> None:
                 runnable.append(rule)
         if not runnable:
             continue
-        findings = checks.run_table(engine, resource_id, [spec(rule) for rule in runnable],
-                                    record_count_of(package), options.statement_timeout)
+        specs = [spec(rule) for rule in runnable]
+        kept = _from_verdicts(resource_id, specs, record_count_of(package), options.statement_timeout)
+        findings = kept if kept is not None else checks.run_table(
+            engine, resource_id, specs, record_count_of(package), options.statement_timeout)
         for rule, finding in zip(runnable, findings, strict=True):
             _add_result(run, rule, finding.checked, finding.failed, None)
+
+
+def _from_verdicts(resource_id: str, specs: list[checks.RuleSpec], record_count: int | None,
+                   timeout: int) -> list[checks.Finding] | None:
+    """The findings from the table's kept verdicts (built first when they are not current), or
+    None when they cannot be kept: the caller then evaluates the table."""
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    try:
+        outcome = verdicts.check_table(get_write_engine(), resource_id, specs, record_count, timeout)
+    except sa.exc.DBAPIError:
+        log.exception("The quality verdicts of %s could not be built; the table is evaluated", resource_id)
+        return None
+    return outcome[0] if outcome is not None else None
 
 
 def _add_result(run: Run, rule: Rule, checked: int, failed: int, error: str | None) -> None:

@@ -81,7 +81,7 @@ def _text(column: str) -> str:
     return identifier(text_alias(column))
 
 
-def _present(column: str) -> str:
+def present(column: str) -> str:
     return f"({_text(column)} IS NOT NULL AND {_text(column)} <> '')"
 
 
@@ -240,33 +240,33 @@ Builder = Callable[[list[str], dict[str, Any], Binds, str], Check]
 
 
 def _required(columns: list[str], params: dict[str, Any], binds: Binds, window: str) -> Check:
-    return Check(f"NOT {_present(columns[0])}")
+    return Check(f"NOT {present(columns[0])}")
 
 
 def _type(columns: list[str], params: dict[str, Any], binds: Binds, window: str) -> Check:
     column = columns[0]
-    return Check(f"({_present(column)} AND NOT {_valid_type(params['type'], column, binds)})",
+    return Check(f"({present(column)} AND NOT {_valid_type(params['type'], column, binds)})",
                  reads_bytes=(column,) if params["type"] in READS_BYTES else ())
 
 
 def _format(columns: list[str], params: dict[str, Any], binds: Binds, window: str) -> Check:
     column = columns[0]
-    return Check(f"({_present(column)} AND NOT {_valid_format(params['format'], column, binds)})",
+    return Check(f"({present(column)} AND NOT {_valid_format(params['format'], column, binds)})",
                  reads_bytes=(column,) if params["format"] in READS_BYTES else ())
 
 
 def _pattern(columns: list[str], params: dict[str, Any], binds: Binds, window: str) -> Check:
     column = columns[0]
-    return Check(f"({_present(column)} AND NOT {_matches(_text(column), binds, params['pattern'])})")
+    return Check(f"({present(column)} AND NOT {_matches(_text(column), binds, params['pattern'])})")
 
 
 def _code_list(columns: list[str], params: dict[str, Any], binds: Binds, window: str) -> Check:
     column = columns[0]
-    return Check(f"({_present(column)} AND NOT ({_text(column)} = ANY(CAST({binds(params['codes'])} AS text[]))))")
+    return Check(f"({present(column)} AND NOT ({_text(column)} = ANY(CAST({binds(params['codes'])} AS text[]))))")
 
 
 def _unique(columns: list[str], params: dict[str, Any], binds: Binds, window: str) -> Check:
-    all_present = " AND ".join(_present(column) for column in columns)
+    all_present = " AND ".join(present(column) for column in columns)
     return Check(f"({all_present} AND {identifier(window)} > 1)", partition=tuple(columns))
 
 
@@ -274,7 +274,7 @@ def _reference(columns: list[str], params: dict[str, Any], binds: Binds, window:
     """A join to the other table's distinct keys (a hash join, whatever their number: an IN
     subquery is hashed only while the keys fit in work_mem, and is quadratic after)."""
     column = columns[0]
-    return Check(f"({_present(column)} AND {identifier(window)} IS NULL)",
+    return Check(f"({present(column)} AND {identifier(window)} IS NULL)",
                  reference=(params["resource_id"], params["column"], column))
 
 

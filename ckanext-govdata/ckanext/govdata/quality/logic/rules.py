@@ -9,7 +9,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.govdata import action_steps
-from ckanext.govdata.quality import checks, jobs, proposals
+from ckanext.govdata.quality import checks, jobs, proposals, verdicts
 from ckanext.govdata.quality.kinds import KINDS
 from ckanext.govdata.quality.logic import common
 from ckanext.govdata.quality.logic.schema import FIELDS, id_schema, package_schema, rule_schema, rule_update_schema
@@ -109,10 +109,12 @@ def govdata_quality_rule_update(context: Context, data_dict: DataDict) -> dict[s
     data = action_steps.validate(data_dict, rule_update_schema(), context)
     tk.check_access("govdata_quality_rule_update", context, data)
     rule = _rule(data["id"])
+    previous_table = rule.resource_id
     fields = _checked_rule(data, common.package_of(rule.package_id), context)
     for key, value in fields.items():
         setattr(rule, key, value)
     action_steps.finish(context)
+    _forget_verdicts_unless_ruled(previous_table)
     return common.rule_dict(rule)
 
 
@@ -124,7 +126,17 @@ def govdata_quality_rule_delete(context: Context, data_dict: DataDict) -> dict[s
     rule = _rule(rule_id)
     model.Session.delete(rule)
     action_steps.finish(context)
+    _forget_verdicts_unless_ruled(rule.resource_id)
     return {"id": rule_id}
+
+
+def _forget_verdicts_unless_ruled(resource_id: str) -> None:
+    """Drop a table's kept verdicts and their triggers once no rule is left on it (a changed
+    rule set is seen by the next check, which builds them again)."""
+    if model.Session.query(Rule).filter(Rule.resource_id == resource_id).first() is None:
+        from ckanext.datastore.backend.postgres import get_write_engine
+
+        verdicts.drop(get_write_engine(), resource_id)
 
 
 @tk.side_effect_free

@@ -325,7 +325,7 @@ def signature(connection: sa.engine.Connection, plan_: Plan) -> str | None:
     for table, columns, trigger in tables:
         row = connection.execute(sa.text(
             "SELECT c.oid::bigint, (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname LIKE :trigger), "
-            "(SELECT json_object_agg(attname, format_type(atttypid, atttypmod)) FROM pg_attribute "
+            "(SELECT json_object_agg(attname, format_type(atttypid, atttypmod) ORDER BY attname)::text FROM pg_attribute "
             " WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped AND attname = ANY(:columns)) "
             "FROM pg_class c WHERE c.oid = to_regclass(:name)"
         ), {"name": quoted(table), "trigger": trigger + "\\_%", "columns": columns}).one_or_none()
@@ -417,6 +417,7 @@ def _target_triggers(connection: sa.engine.Connection, target: str) -> None:
     if not dependents:
         _drop_triggers(connection, quoted(target), TARGET_TRIGGER)
         _drop_side(connection, f"t_{_hash(target)}_")
+        _execute(connection, f"DROP FUNCTION IF EXISTS {_target_function(target)}()")
         return
     out, into = _target_upkeep(target, dependents)
     function = _target_function(target)

@@ -152,6 +152,22 @@ def test_the_check_job_reads_the_verdicts(world):
                                   {"id": world["table"]}).scalar() is True
 
 
+def test_a_pattern_that_would_close_its_quote_stays_a_pattern(world):
+    """Built and kept with standard_conforming_strings off in the session: the literal still ends
+    where it should, so the rest of the pattern is never run as SQL."""
+    call_action("govdata_quality_rule_create", {"user": world["sysadmin"]}, package_id=world["dataset"]["id"],
+                kind="pattern", columns=["phone"], pattern="^a\\'(b); (--)$")
+    engine = get_write_engine()
+    with engine.begin() as connection:
+        connection.execute(sa.text("SET LOCAL standard_conforming_strings = off"))
+        plan = verdicts.plan(world["table"], _specs(world))
+        verdicts.build(connection, plan)
+        kept = verdicts.findings(connection, plan, _specs(world), 4)
+    assert kept == _evaluated(world)
+    _insert(world["table"], [{"phone": "a'b; --"}, {"phone": "a\\'b; --"}])
+    assert _kept(world) == (_evaluated(world), False)
+
+
 def test_the_read_only_role_cannot_read_the_verdicts(world):
     _kept(world)
     key = verdicts.plan(world["table"], _specs(world)).key

@@ -306,6 +306,14 @@ def _drop_triggers(connection: sa.engine.Connection, table: str, prefix: str) ->
         _execute(connection, f"DROP TRIGGER IF EXISTS {quoted(f'{prefix}_{event}')} ON {table}")
 
 
+def _serialised(connection: sa.engine.Connection) -> None:
+    """One change of verdicts at a time (two builds locking tables in different orders would
+    deadlock), and literals read as written: with standard_conforming_strings off a backslash
+    would escape the quote that closes a pattern."""
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('govdata_quality'))"))
+    connection.execute(sa.text("SET LOCAL standard_conforming_strings = on"))
+
+
 def ensure_schema(connection: sa.engine.Connection) -> None:
     """The schema and its state table, closed to everyone but the datastore's writer (its owner)."""
     _execute(connection, f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
@@ -346,8 +354,7 @@ def is_current(connection: sa.engine.Connection, plan_: Plan) -> bool:
 def build(connection: sa.engine.Connection, plan_: Plan) -> None:
     """The table's verdicts from scratch, their triggers, and the triggers of the tables it
     refers to; in the caller's transaction, writes to these tables held off meanwhile."""
-    # One build at a time: two builds locking tables in different orders would deadlock.
-    connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('govdata_quality'))"))
+    _serialised(connection)
     ensure_schema(connection)
     table = quoted(plan_.resource_id)
     for name in [plan_.resource_id, *(target for target, _column in plan_.targets)]:
@@ -486,7 +493,7 @@ def drop(engine: sa.engine.Engine, resource_id: str) -> None:
     with engine.begin() as connection:
         if connection.execute(sa.text("SELECT to_regclass(:name)"), {"name": STATE}).scalar() is None:
             return
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('govdata_quality'))"))
+        _serialised(connection)
         previous = connection.execute(sa.text(f"DELETE FROM {STATE} WHERE resource_id = :id RETURNING depends_on"),
                                       {"id": resource_id}).scalar() or []
         if connection.execute(sa.text("SELECT to_regclass(:name)"), {"name": quoted(resource_id)}).scalar() is not None:

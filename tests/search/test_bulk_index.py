@@ -53,13 +53,16 @@ def package_ids() -> list[str]:
 
 
 def _sent(index: Callable[[list[str]], Any], package_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The documents ``index`` sends to Solr, by dataset id, without Solr's own fields."""
+    """The documents ``index`` sends to Solr, as Solr reads them from the request, by dataset id,
+    without Solr's own fields."""
     documents: list[dict[str, Any]] = []
 
-    def add(self: pysolr.Solr, docs: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
-        documents.extend(docs)
+    def update(self: pysolr.Solr, message: str, *args: Any, solrapi: str = "XML", **kwargs: Any) -> str:
+        if solrapi == "JSON":
+            documents.extend(json.loads(message))
+        return ""
 
-    with mock.patch.object(pysolr.Solr, "add", add):
+    with mock.patch.object(pysolr.Solr, "_update", update):
         index(package_ids)
     by_id = {document["id"]: {k: v for k, v in document.items() if k not in IGNORED} for document in documents}
     assert len(by_id) == len(documents)

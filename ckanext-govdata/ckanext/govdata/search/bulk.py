@@ -6,19 +6,23 @@ relationships); each dataset then goes through what CKAN's indexer runs in proce
 of ``package_dictize``, ``package_show``'s plugin hooks, the default and the custom show schema,
 ``after_dataset_show``, and ``PackageSearchIndex.index_package`` itself (every plugin's
 ``before_dataset_index``, permission labels) — so the documents are CKAN's own
-(tests/search/test_bulk_index.py). The batch goes to Solr as one update, and parallel workers,
-each with its own database connection, share the batches.
+(tests/search/test_bulk_index.py). The batch goes to Solr as one update. A rebuild's worker
+processes, each with its own database connection, build and encode the batches while the parent
+process sends the finished ones to Solr, so that no worker waits for Solr.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
+import dataclasses
+import json
 import multiprocessing
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import ckan.lib.dictization as d
 import ckan.lib.search.index as search_index
+import pysolr
 from ckan import logic, model
 from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
@@ -50,9 +54,38 @@ CUSTOM = "with_custom_schema"
 def index(package_ids: Sequence[str]) -> Failures:
     """Sends the documents of ``package_ids`` to Solr in one update, without committing; returns
     the datasets that could not be indexed, each with its error."""
+    return _send(search.make_connection(), prepare(package_ids))
+
+
+@dataclasses.dataclass
+class Prepared:
+    """A batch ready for Solr: each document, by dataset id, as the JSON pysolr would post for it;
+    the delete queries of deleted datasets; the datasets that failed, each with its error."""
+
+    documents: dict[str, str]
+    deleted: list[str]
+    failures: Failures
+
+
+def prepare(package_ids: Sequence[str]) -> Prepared:
+    """``build``, with the documents encoded: the part of ``index`` that needs no Solr, run by the
+    rebuild's workers while the parent process sends their earlier batches."""
     documents, deleted, failures = build(package_ids)
-    failures.update(_send(documents, deleted))
-    return failures
+    model.Session.remove()
+    return _prepared(documents, deleted, failures)
+
+
+def _prepared(documents: Documents, deleted: list[str], failures: Failures) -> Prepared:
+    return Prepared({document["id"]: _encoded(document) for document in documents}, deleted, failures)
+
+
+# The JSON pysolr posts for a document (it leaves out None and "" values), made in the worker that
+# built the document: the process that sends only joins a batch's documents.
+_ENCODER = json.JSONEncoder(check_circular=False)
+
+
+def _encoded(document: dict[str, Any]) -> str:
+    return _ENCODER.encode({key: value for key, value in document.items() if value is not None and value != ""})
 
 
 def shown(package_ids: Sequence[str]) -> Iterator[Shown]:
@@ -76,27 +109,32 @@ def index_shown(datasets: Iterable[dict[str, Any]]) -> Failures:
             except Exception as error:
                 failures[dataset["id"]] = _describe(error)
                 model.Session.rollback()
-    failures.update(_send(documents, deleted))
-    return failures
+    model.Session.remove()
+    return _send(search.make_connection(), _prepared(documents, deleted, failures))
 
 
-def _send(documents: Documents, deleted: list[str]) -> Failures:
-    failures: Failures = {}
-    connection = search.make_connection()
-    for query in deleted:
+def _send(connection: pysolr.Solr, batch: Prepared) -> Failures:
+    """Posts ``batch`` to Solr in one update, without committing, through pysolr's own request
+    (URL, credentials, timeout, errors); returns ``batch.failures`` and the documents Solr
+    refused."""
+    failures = dict(batch.failures)
+    for query in batch.deleted:
         connection.delete(q=query, commit=False)
-    if documents:
+    if batch.documents:
         try:
-            connection.add(docs=documents, commit=False)
+            _post(connection, batch.documents.values())
         except Exception:
             # Solr refuses the whole update for one bad document: find it.
-            for document in documents:
+            for package_id, document in batch.documents.items():
                 try:
-                    connection.add(docs=[document], commit=False)
+                    _post(connection, [document])
                 except Exception as error:
-                    failures[document["id"]] = _describe(error)
-    model.Session.remove()
+                    failures[package_id] = _describe(error)
     return failures
+
+
+def _post(connection: pysolr.Solr, documents: Iterable[str]) -> None:
+    connection._update("[" + ",".join(documents) + "]", clean_ctrl_chars=False, commit=False, solrapi="JSON")
 
 
 def build(package_ids: Sequence[str]) -> tuple[Documents, list[str], Failures]:
@@ -121,22 +159,35 @@ def build(package_ids: Sequence[str]) -> tuple[Documents, list[str], Failures]:
 def rebuild(
     package_ids: Sequence[str], batch_size: int, workers: int, progress: Callable[[int], None]
 ) -> Failures:
-    """Indexes ``package_ids`` in batches, ``workers`` processes at once; calls ``progress`` with
-    the size of each batch sent. Does not commit."""
+    """Indexes ``package_ids`` in batches, ``workers`` processes building them while this one
+    sends them to Solr; calls ``progress`` with the size of each batch sent. Does not commit."""
     batches = [package_ids[start : start + batch_size] for start in range(0, len(package_ids), batch_size)]
     failures: Failures = {}
+    connection = search.make_connection()
     if workers <= 1 or len(batches) <= 1:
         for batch in batches:
-            failures.update(index(batch))
+            failures.update(_send(connection, prepare(batch)))
             progress(len(batch))
         return failures
     # Forked workers inherit the loaded configuration and plugins; each opens its own connections.
     model.Session.remove()
     model.meta.engine.dispose()
     with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
-        for batch, batch_failures in zip(batches, pool.imap(index, batches), strict=True):
-            failures.update(batch_failures)
+        # The workers build the next batches while Solr indexes this one, so neither waits for the
+        # other; at most two batches a worker wait here, in order, when Solr is the slower.
+        waiting: collections.deque[tuple[Sequence[str], Any]] = collections.deque()
+
+        def send_oldest() -> None:
+            batch, prepared = waiting.popleft()
+            failures.update(_send(connection, prepared.get()))
             progress(len(batch))
+
+        for batch in batches:
+            waiting.append((batch, pool.apply_async(prepare, (batch,))))
+            if len(waiting) > 2 * workers:
+                send_oldest()
+        while waiting:
+            send_oldest()
     return failures
 
 
@@ -354,8 +405,8 @@ def _dictized(package_ids: Sequence[str]) -> Iterator[tuple[model.Package, dict[
         yield package, result
 
 
-def _by_package(query: Any) -> defaultdict[str, list[Any]]:
-    rows: defaultdict[str, list[Any]] = defaultdict(list)
+def _by_package(query: Any) -> collections.defaultdict[str, list[Any]]:
+    rows: collections.defaultdict[str, list[Any]] = collections.defaultdict(list)
     for row in model.Session.execute(query):
         rows[getattr(row, _OWNER)].append(row)
     return rows

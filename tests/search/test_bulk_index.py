@@ -11,6 +11,8 @@ import pysolr
 import pytest
 from ckan import logic, model
 from ckan.common import config
+from ckan.lib.navl.dictization_functions import flatten_dict
+from ckan.logic.validators import duplicate_extras_key
 from ckan.tests.helpers import call_action
 
 from ckanext.govdata.demo import catalogue, loader
@@ -106,3 +108,27 @@ def test_deleted_datasets_leave_the_index_as_with_ckan(package_ids):
     assert failures == {}
     assert {document["id"] for document in documents} == set(ckan)
     assert len(deleted) == len(package_ids) - len(ckan) == 1
+
+
+@pytest.mark.parametrize(
+    "extras",
+    [
+        [],
+        [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}],
+        [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}, {"key": "a", "value": "3"}, {"key": "b", "value": ""}],
+        [{"key": "a", "value": "1"}, {"key": "a", "value": "2", "deleted": True}],
+        [{"key": "a", "value": "1"}, {"value": "no key"}],
+    ],
+)
+def test_the_swapped_duplicate_extras_check_is_ckans(extras):
+    flattened = flatten_dict({"name": "x", "extras": extras})
+
+    def check(validator: Callable[..., Any]) -> Any:
+        errors: dict[Any, list[str]] = {}
+        try:
+            validator(("__before",), dict(flattened), errors, {})
+        except KeyError:
+            return "an extra without a key fails"
+        return errors
+
+    assert check(bulk._duplicate_extras_key_flat) == check(duplicate_extras_key)

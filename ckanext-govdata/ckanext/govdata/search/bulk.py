@@ -30,7 +30,7 @@ from ckan.lib.dictization import model_dictize
 from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 from ckan.lib.navl.validators import not_empty
 from ckan.logic.schema import default_show_package_schema
-from ckan.logic.validators import package_name_validator
+from ckan.logic.validators import duplicate_extras_key, package_name_validator
 from ckan.model import PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_MIN_LENGTH
 from ckan.plugins import IPackageController, IResourceController, PluginImplementations
 from ckanext.dcat import plugins as dcat_plugins
@@ -264,8 +264,25 @@ def _not_empty_untranslated(key: Any, data: Any, errors: Any, context: Any) -> N
         raise StopOnError
 
 
+def _duplicate_extras_key_flat(key: Any, data: Any, errors: Any, context: Any) -> None:
+    """``duplicate_extras_key`` reading the extras from the flattened dataset instead of
+    unflattening all of it (two of the six unflattens a dataset went through), its message
+    untranslated like ``_not_empty_untranslated``'s; an extra without a key fails as there."""
+    indexes = sorted({flat_key[1] for flat_key in data if len(flat_key) == 3 and flat_key[0] == "extras"})
+    keys = [data[("extras", index, "key")] for index in indexes if not data.get(("extras", index, "deleted"))]
+    for extra_key in set(keys):
+        keys.remove(extra_key)
+    if keys:
+        assert ("extras_validation",) not in errors
+        errors[("extras_validation",)] = [f'Duplicate key "{keys[0]}"']
+
+
 # Validators of the show schemas swapped for the bulk reindex: same results, less work.
-_SWAPPED = ((package_name_validator, _name_length_validator), (not_empty, _not_empty_untranslated))
+_SWAPPED = (
+    (package_name_validator, _name_length_validator),
+    (not_empty, _not_empty_untranslated),
+    (duplicate_extras_key, _duplicate_extras_key_flat),
+)
 
 
 class _Schemas:

@@ -16,7 +16,7 @@ from ckan.logic.validators import duplicate_extras_key
 from ckan.tests.helpers import call_action
 
 from ckanext.govdata.demo import catalogue, loader
-from ckanext.govdata.search import bulk
+from ckanext.govdata.search import bulk, show_schemas
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
@@ -131,4 +131,4 @@ def test_the_swapped_duplicate_extras_check_is_ckans(extras):
             return "an extra without a key fails"
         return errors
 
-    assert check(bulk._duplicate_extras_key_flat) == check(duplicate_extras_key)
+    assert check(show_schemas._duplicate_extras_key_flat) == check(duplicate_extras_key)

@@ -27,16 +27,9 @@ from ckan import logic, model
 from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 from ckan.lib.dictization import model_dictize
-from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
-from ckan.lib.navl.validators import not_empty
-from ckan.logic.schema import default_show_package_schema
-from ckan.logic.validators import duplicate_extras_key, package_name_validator
-from ckan.model import PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_MIN_LENGTH
-from ckan.plugins import IPackageController, IResourceController, PluginImplementations
-from ckanext.dcat import plugins as dcat_plugins
 from sqlalchemy import false, select
 
-from ckanext.govdata.search import navl
+from ckanext.govdata.search import navl, show_schemas
 
 # A selected column naming the dataset a joined row belongs to; dropped after dictizing.
 _OWNER = "_bulk_package_id"
@@ -91,7 +84,7 @@ def _encoded(document: dict[str, Any]) -> str:
 def shown(package_ids: Sequence[str]) -> Iterator[Shown]:
     """Each dataset of ``package_ids`` as ``package_show`` shows it (``[CUSTOM]``), dictized for
     the batch at once; a hook that fails raises."""
-    schemas = _Schemas()
+    schemas = show_schemas.Schemas()
     for package, dictized in _dictized(package_ids):
         yield package, _shown(package, dictized, schemas)
 
@@ -143,8 +136,8 @@ def build(package_ids: Sequence[str]) -> tuple[Documents, list[str], Failures]:
     documents: Documents = []
     deleted: list[str] = []
     failures: Failures = {}
-    schemas = _Schemas()
-    with _collected(documents, deleted), navl.quick_validation(), _dcat_schemas_once():
+    schemas = show_schemas.Schemas()
+    with _collected(documents, deleted), navl.quick_validation(), show_schemas.dcat_schemas_once():
         for package, dictized in _dictized(package_ids):
             try:
                 dataset = _shown(package, dictized, schemas)
@@ -224,102 +217,7 @@ def _collected(documents: Documents, deleted: list[str]) -> Iterator[None]:
         search_index.make_connection = original
 
 
-@contextlib.contextmanager
-def _dcat_schemas_once() -> Iterator[None]:
-    """dcat's show and index hooks ask scheming for the dataset type's schema, through the action
-    layer, twice per dataset (a twentieth of the build's time); they only read it, and it does
-    not change during a batch."""
-    original = dcat_plugins._get_dataset_schema
-    schemas: dict[str, Any] = {}
-
-    def dataset_schema(dataset_type: str = "dataset") -> Any:
-        if dataset_type not in schemas:
-            schemas[dataset_type] = original(dataset_type)
-        return schemas[dataset_type]
-
-    dcat_plugins._get_dataset_schema = dataset_schema
-    try:
-        yield
-    finally:
-        dcat_plugins._get_dataset_schema = original
-
-
-def _name_length_validator(key: Any, data: Any, errors: Any, context: Any) -> Any:
-    """``package_name_validator`` without its query: a stored dataset's name is its own, and the
-    errors of show validation are dropped anyway; the length checks still stop the field's chain."""
-    value = data[key]
-    if not PACKAGE_NAME_MIN_LENGTH <= len(value) <= PACKAGE_NAME_MAX_LENGTH:
-        raise Invalid("name length")
-
-
-def _not_empty_untranslated(key: Any, data: Any, errors: Any, context: Any) -> None:
-    """``not_empty`` without translating its message: show validation drops the errors, and
-    about forty empty optional values a dataset made ``not_empty`` look its message up through
-    Flask-Babel each time (a tenth of the Python time of a rebuild, in cProfile)."""
-    value = data.get(key)
-    if value in (False, 0, 0.0):
-        return
-    if value is missing or not value:
-        errors[key].append("Missing value")
-        raise StopOnError
-
-
-def _duplicate_extras_key_flat(key: Any, data: Any, errors: Any, context: Any) -> None:
-    """``duplicate_extras_key`` reading the extras from the flattened dataset instead of
-    unflattening all of it (two of the six unflattens a dataset went through), its message
-    untranslated like ``_not_empty_untranslated``'s; an extra without a key fails as there."""
-    indexes = sorted({flat_key[1] for flat_key in data if len(flat_key) == 3 and flat_key[0] == "extras"})
-    keys = [data[("extras", index, "key")] for index in indexes if not data.get(("extras", index, "deleted"))]
-    for extra_key in set(keys):
-        keys.remove(extra_key)
-    if keys:
-        assert ("extras_validation",) not in errors
-        errors[("extras_validation",)] = [f'Duplicate key "{keys[0]}"']
-
-
-# Validators of the show schemas swapped for the bulk reindex: same results, less work.
-_SWAPPED = (
-    (package_name_validator, _name_length_validator),
-    (not_empty, _not_empty_untranslated),
-    (duplicate_extras_key, _duplicate_extras_key_flat),
-)
-
-
-class _Schemas:
-    """The show schemas, built once per batch rather than once per dataset (scheming expands its
-    YAML each time), without the one validator that queries the database and without
-    translating the messages of the errors that show validation drops; with the plugins whose
-    show hooks run, listed once per batch too."""
-
-    def __init__(self) -> None:
-        self.default = _swapped(default_show_package_schema())
-        self.package_controllers = list(PluginImplementations(IPackageController))
-        self.resource_controllers = list(PluginImplementations(IResourceController))
-        self._custom: dict[str, tuple[Any, dict[str, Any] | None]] = {}
-
-    def custom(self, package_type: str) -> tuple[Any, dict[str, Any] | None]:
-        """The dataset type's plugin and its show schema, None where it is the default one."""
-        if package_type not in self._custom:
-            plugin = lib_plugins.lookup_package_plugin(package_type)
-            schema = plugin.show_package_schema()
-            custom = None if schema == default_show_package_schema() else _swapped(schema)
-            self._custom[package_type] = (plugin, custom)
-        return self._custom[package_type]
-
-
-def _swapped(schema: dict[str, Any]) -> dict[str, Any]:
-    swapped: dict[str, Any] = {}
-    for key, value in schema.items():
-        if isinstance(value, dict):
-            swapped[key] = _swapped(value)
-        elif isinstance(value, list):
-            swapped[key] = [next((new for old, new in _SWAPPED if item is old), item) for item in value]
-        else:
-            swapped[key] = value
-    return swapped
-
-
-def _shown(package: model.Package, dictized: dict[str, Any], schemas: _Schemas) -> dict[str, Any]:
+def _shown(package: model.Package, dictized: dict[str, Any], schemas: show_schemas.Schemas) -> dict[str, Any]:
     """What ``package_show_default_and_custom_schemas`` makes of a dictized dataset, as CKAN's
     ``index_update_package`` passes it to the indexer."""
     context: Any = logic.fresh_context(

@@ -11,10 +11,12 @@ import pysolr
 import pytest
 from ckan import logic, model
 from ckan.common import config
+from ckan.lib.navl.dictization_functions import flatten_dict
+from ckan.logic.validators import duplicate_extras_key
 from ckan.tests.helpers import call_action
 
 from ckanext.govdata.demo import catalogue, loader
-from ckanext.govdata.search import bulk
+from ckanext.govdata.search import bulk, show_schemas
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
@@ -53,13 +55,16 @@ def package_ids() -> list[str]:
 
 
 def _sent(index: Callable[[list[str]], Any], package_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The documents ``index`` sends to Solr, by dataset id, without Solr's own fields."""
+    """The documents ``index`` sends to Solr, as Solr reads them from the request, by dataset id,
+    without Solr's own fields."""
     documents: list[dict[str, Any]] = []
 
-    def add(self: pysolr.Solr, docs: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
-        documents.extend(docs)
+    def update(self: pysolr.Solr, message: str, *args: Any, solrapi: str = "XML", **kwargs: Any) -> str:
+        if solrapi == "JSON":
+            documents.extend(json.loads(message))
+        return ""
 
-    with mock.patch.object(pysolr.Solr, "add", add):
+    with mock.patch.object(pysolr.Solr, "_update", update):
         index(package_ids)
     by_id = {document["id"]: {k: v for k, v in document.items() if k not in IGNORED} for document in documents}
     assert len(by_id) == len(documents)
@@ -103,3 +108,27 @@ def test_deleted_datasets_leave_the_index_as_with_ckan(package_ids):
     assert failures == {}
     assert {document["id"] for document in documents} == set(ckan)
     assert len(deleted) == len(package_ids) - len(ckan) == 1
+
+
+@pytest.mark.parametrize(
+    "extras",
+    [
+        [],
+        [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}],
+        [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}, {"key": "a", "value": "3"}, {"key": "b", "value": ""}],
+        [{"key": "a", "value": "1"}, {"key": "a", "value": "2", "deleted": True}],
+        [{"key": "a", "value": "1"}, {"value": "no key"}],
+    ],
+)
+def test_the_swapped_duplicate_extras_check_is_ckans(extras):
+    flattened = flatten_dict({"name": "x", "extras": extras})
+
+    def check(validator: Callable[..., Any]) -> Any:
+        errors: dict[Any, list[str]] = {}
+        try:
+            validator(("__before",), dict(flattened), errors, {})
+        except KeyError:
+            return "an extra without a key fails"
+        return errors
+
+    assert check(show_schemas._duplicate_extras_key_flat) == check(duplicate_extras_key)

@@ -109,7 +109,8 @@ def test_govdata_rebuild_indexes_the_rest_and_names_a_broken_dataset(cli, catalo
 
 
 def test_govdata_rebuild_removes_datasets_no_longer_in_the_database(cli, catalogue, monkeypatch):
-    # Three orphans, removed two per delete query: a batch and a part of one.
+    # Three orphans, removed two per delete query: a batch and a part of one. The last is private,
+    # which CKAN's get_orphans (public datasets only) would leave in the index.
     monkeypatch.setattr(search_cli, "ORPHANS_PER_DELETE", 2)
     site_id = config["ckan.site_id"]
     orphans = {f"6f1c2d3e-0000-4000-8000-00000000000{number}": f"purged-long-ago-{number}" for number in range(3)}
@@ -122,7 +123,7 @@ def test_govdata_rebuild_removes_datasets_no_longer_in_the_database(cli, catalog
                 "entity_type": "package",
                 "dataset_type": "dataset",
                 "state": "active",
-                "capacity": "public",
+                "capacity": "private" if number == 2 else "public",
                 "permission_labels": ["public"],
                 "name": name,
                 "title": "已删除的公交数据",
@@ -130,7 +131,7 @@ def test_govdata_rebuild_removes_datasets_no_longer_in_the_database(cli, catalog
                 "data_dict": json.dumps({"name": name}),
                 "validated_data_dict": json.dumps({"name": name}),
             }
-            for orphan_id, name in orphans.items()
+            for number, (orphan_id, name) in enumerate(orphans.items())
         ],
         commit=True,
     )

@@ -6,32 +6,30 @@ relationships); each dataset then goes through what CKAN's indexer runs in proce
 of ``package_dictize``, ``package_show``'s plugin hooks, the default and the custom show schema,
 ``after_dataset_show``, and ``PackageSearchIndex.index_package`` itself (every plugin's
 ``before_dataset_index``, permission labels) — so the documents are CKAN's own
-(tests/search/test_bulk_index.py). The batch goes to Solr as one update, and parallel workers,
-each with its own database connection, share the batches.
+(tests/search/test_bulk_index.py). The batch goes to Solr as one update. A rebuild's worker
+processes, each with its own database connection, build and encode the batches while the parent
+process sends the finished ones to Solr, so that no worker waits for Solr.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
+import dataclasses
+import json
 import multiprocessing
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import ckan.lib.dictization as d
 import ckan.lib.search.index as search_index
+import pysolr
 from ckan import logic, model
 from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 from ckan.lib.dictization import model_dictize
-from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
-from ckan.lib.navl.validators import not_empty
-from ckan.logic.schema import default_show_package_schema
-from ckan.logic.validators import package_name_validator
-from ckan.model import PACKAGE_NAME_MAX_LENGTH, PACKAGE_NAME_MIN_LENGTH
-from ckan.plugins import IPackageController, IResourceController, PluginImplementations
 from sqlalchemy import false, select
 
-from ckanext.govdata.search import navl
+from ckanext.govdata.search import navl, show_schemas
 
 # A selected column naming the dataset a joined row belongs to; dropped after dictizing.
 _OWNER = "_bulk_package_id"
@@ -49,15 +47,44 @@ CUSTOM = "with_custom_schema"
 def index(package_ids: Sequence[str]) -> Failures:
     """Sends the documents of ``package_ids`` to Solr in one update, without committing; returns
     the datasets that could not be indexed, each with its error."""
+    return _send(search.make_connection(), prepare(package_ids))
+
+
+@dataclasses.dataclass
+class Prepared:
+    """A batch ready for Solr: each document, by dataset id, as the JSON pysolr would post for it;
+    the delete queries of deleted datasets; the datasets that failed, each with its error."""
+
+    documents: dict[str, str]
+    deleted: list[str]
+    failures: Failures
+
+
+def prepare(package_ids: Sequence[str]) -> Prepared:
+    """``build``, with the documents encoded: the part of ``index`` that needs no Solr, run by the
+    rebuild's workers while the parent process sends their earlier batches."""
     documents, deleted, failures = build(package_ids)
-    failures.update(_send(documents, deleted))
-    return failures
+    model.Session.remove()
+    return _prepared(documents, deleted, failures)
+
+
+def _prepared(documents: Documents, deleted: list[str], failures: Failures) -> Prepared:
+    return Prepared({document["id"]: _encoded(document) for document in documents}, deleted, failures)
+
+
+# The JSON pysolr posts for a document (it leaves out None and "" values), made in the worker that
+# built the document: the process that sends only joins a batch's documents.
+_ENCODER = json.JSONEncoder(check_circular=False)
+
+
+def _encoded(document: dict[str, Any]) -> str:
+    return _ENCODER.encode({key: value for key, value in document.items() if value is not None and value != ""})
 
 
 def shown(package_ids: Sequence[str]) -> Iterator[Shown]:
     """Each dataset of ``package_ids`` as ``package_show`` shows it (``[CUSTOM]``), dictized for
     the batch at once; a hook that fails raises."""
-    schemas = _Schemas()
+    schemas = show_schemas.Schemas()
     for package, dictized in _dictized(package_ids):
         yield package, _shown(package, dictized, schemas)
 
@@ -75,27 +102,32 @@ def index_shown(datasets: Iterable[dict[str, Any]]) -> Failures:
             except Exception as error:
                 failures[dataset["id"]] = _describe(error)
                 model.Session.rollback()
-    failures.update(_send(documents, deleted))
-    return failures
+    model.Session.remove()
+    return _send(search.make_connection(), _prepared(documents, deleted, failures))
 
 
-def _send(documents: Documents, deleted: list[str]) -> Failures:
-    failures: Failures = {}
-    connection = search.make_connection()
-    for query in deleted:
+def _send(connection: pysolr.Solr, batch: Prepared) -> Failures:
+    """Posts ``batch`` to Solr in one update, without committing, through pysolr's own request
+    (URL, credentials, timeout, errors); returns ``batch.failures`` and the documents Solr
+    refused."""
+    failures = dict(batch.failures)
+    for query in batch.deleted:
         connection.delete(q=query, commit=False)
-    if documents:
+    if batch.documents:
         try:
-            connection.add(docs=documents, commit=False)
+            _post(connection, batch.documents.values())
         except Exception:
             # Solr refuses the whole update for one bad document: find it.
-            for document in documents:
+            for package_id, document in batch.documents.items():
                 try:
-                    connection.add(docs=[document], commit=False)
+                    _post(connection, [document])
                 except Exception as error:
-                    failures[document["id"]] = _describe(error)
-    model.Session.remove()
+                    failures[package_id] = _describe(error)
     return failures
+
+
+def _post(connection: pysolr.Solr, documents: Iterable[str]) -> None:
+    connection._update("[" + ",".join(documents) + "]", clean_ctrl_chars=False, commit=False, solrapi="JSON")
 
 
 def build(package_ids: Sequence[str]) -> tuple[Documents, list[str], Failures]:
@@ -104,8 +136,8 @@ def build(package_ids: Sequence[str]) -> tuple[Documents, list[str], Failures]:
     documents: Documents = []
     deleted: list[str] = []
     failures: Failures = {}
-    schemas = _Schemas()
-    with _collected(documents, deleted), navl.quick_validation():
+    schemas = show_schemas.Schemas()
+    with _collected(documents, deleted), navl.quick_validation(), show_schemas.dcat_schemas_once():
         for package, dictized in _dictized(package_ids):
             try:
                 dataset = _shown(package, dictized, schemas)
@@ -120,22 +152,35 @@ def build(package_ids: Sequence[str]) -> tuple[Documents, list[str], Failures]:
 def rebuild(
     package_ids: Sequence[str], batch_size: int, workers: int, progress: Callable[[int], None]
 ) -> Failures:
-    """Indexes ``package_ids`` in batches, ``workers`` processes at once; calls ``progress`` with
-    the size of each batch sent. Does not commit."""
+    """Indexes ``package_ids`` in batches, ``workers`` processes building them while this one
+    sends them to Solr; calls ``progress`` with the size of each batch sent. Does not commit."""
     batches = [package_ids[start : start + batch_size] for start in range(0, len(package_ids), batch_size)]
     failures: Failures = {}
+    connection = search.make_connection()
     if workers <= 1 or len(batches) <= 1:
         for batch in batches:
-            failures.update(index(batch))
+            failures.update(_send(connection, prepare(batch)))
             progress(len(batch))
         return failures
     # Forked workers inherit the loaded configuration and plugins; each opens its own connections.
     model.Session.remove()
     model.meta.engine.dispose()
     with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
-        for batch, batch_failures in zip(batches, pool.imap(index, batches), strict=True):
-            failures.update(batch_failures)
+        # The workers build the next batches while Solr indexes this one, so neither waits for the
+        # other; at most two batches a worker wait here, in order, when Solr is the slower.
+        waiting: collections.deque[tuple[Sequence[str], Any]] = collections.deque()
+
+        def send_oldest() -> None:
+            batch, prepared = waiting.popleft()
+            failures.update(_send(connection, prepared.get()))
             progress(len(batch))
+
+        for batch in batches:
+            waiting.append((batch, pool.apply_async(prepare, (batch,))))
+            if len(waiting) > 2 * workers:
+                send_oldest()
+        while waiting:
+            send_oldest()
     return failures
 
 
@@ -172,65 +217,7 @@ def _collected(documents: Documents, deleted: list[str]) -> Iterator[None]:
         search_index.make_connection = original
 
 
-def _name_length_validator(key: Any, data: Any, errors: Any, context: Any) -> Any:
-    """``package_name_validator`` without its query: a stored dataset's name is its own, and the
-    errors of show validation are dropped anyway; the length checks still stop the field's chain."""
-    value = data[key]
-    if not PACKAGE_NAME_MIN_LENGTH <= len(value) <= PACKAGE_NAME_MAX_LENGTH:
-        raise Invalid("name length")
-
-
-def _not_empty_untranslated(key: Any, data: Any, errors: Any, context: Any) -> None:
-    """``not_empty`` without translating its message: show validation drops the errors, and
-    about forty empty optional values a dataset made ``not_empty`` look its message up through
-    Flask-Babel each time (a tenth of the Python time of a rebuild, in cProfile)."""
-    value = data.get(key)
-    if value in (False, 0, 0.0):
-        return
-    if value is missing or not value:
-        errors[key].append("Missing value")
-        raise StopOnError
-
-
-# Validators of the show schemas swapped for the bulk reindex: same results, less work.
-_SWAPPED = ((package_name_validator, _name_length_validator), (not_empty, _not_empty_untranslated))
-
-
-class _Schemas:
-    """The show schemas, built once per batch rather than once per dataset (scheming expands its
-    YAML each time), without the one validator that queries the database and without
-    translating the messages of the errors that show validation drops; with the plugins whose
-    show hooks run, listed once per batch too."""
-
-    def __init__(self) -> None:
-        self.default = _swapped(default_show_package_schema())
-        self.package_controllers = list(PluginImplementations(IPackageController))
-        self.resource_controllers = list(PluginImplementations(IResourceController))
-        self._custom: dict[str, tuple[Any, dict[str, Any] | None]] = {}
-
-    def custom(self, package_type: str) -> tuple[Any, dict[str, Any] | None]:
-        """The dataset type's plugin and its show schema, None where it is the default one."""
-        if package_type not in self._custom:
-            plugin = lib_plugins.lookup_package_plugin(package_type)
-            schema = plugin.show_package_schema()
-            custom = None if schema == default_show_package_schema() else _swapped(schema)
-            self._custom[package_type] = (plugin, custom)
-        return self._custom[package_type]
-
-
-def _swapped(schema: dict[str, Any]) -> dict[str, Any]:
-    swapped: dict[str, Any] = {}
-    for key, value in schema.items():
-        if isinstance(value, dict):
-            swapped[key] = _swapped(value)
-        elif isinstance(value, list):
-            swapped[key] = [next((new for old, new in _SWAPPED if item is old), item) for item in value]
-        else:
-            swapped[key] = value
-    return swapped
-
-
-def _shown(package: model.Package, dictized: dict[str, Any], schemas: _Schemas) -> dict[str, Any]:
+def _shown(package: model.Package, dictized: dict[str, Any], schemas: show_schemas.Schemas) -> dict[str, Any]:
     """What ``package_show_default_and_custom_schemas`` makes of a dictized dataset, as CKAN's
     ``index_update_package`` passes it to the indexer."""
     context: Any = logic.fresh_context(
@@ -333,8 +320,8 @@ def _dictized(package_ids: Sequence[str]) -> Iterator[tuple[model.Package, dict[
         yield package, result
 
 
-def _by_package(query: Any) -> defaultdict[str, list[Any]]:
-    rows: defaultdict[str, list[Any]] = defaultdict(list)
+def _by_package(query: Any) -> collections.defaultdict[str, list[Any]]:
+    rows: collections.defaultdict[str, list[Any]] = collections.defaultdict(list)
     for row in model.Session.execute(query):
         rows[getattr(row, _OWNER)].append(row)
     return rows

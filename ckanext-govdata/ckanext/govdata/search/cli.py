@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import click
 from ckan import model
-from ckan.cli.search_index import get_orphans
 from ckan.common import config
 from ckan.lib import search
 from ckan.lib.search.common import make_connection
@@ -97,20 +98,41 @@ def _package_ids() -> list[str]:
 # Orphans removed per Solr delete: CKAN's search.clear sends one delete, and a commit, per dataset
 # (53 s for 3,000 orphans here).
 ORPHANS_PER_DELETE = 200
+# Indexed ids read per Solr request when looking for orphans.
+IDS_PER_PAGE = 10_000
 
 
 def _clear_orphans() -> list[str]:
     """Removes from the index the datasets no longer in the database, a batch per delete query
     (CKAN's own query, for many ids), committed once."""
-    orphans = get_orphans()
     connection = make_connection()
     site_id = config.get("ckan.site_id")
+    stored = {package_id for (package_id,) in model.Session.query(model.Package.id)}
+    orphans = [package_id for package_id in _indexed_ids(connection, site_id) if package_id not in stored]
     for start in range(0, len(orphans), ORPHANS_PER_DELETE):
         ids = " OR ".join(_quoted(package_id) for package_id in orphans[start : start + ORPHANS_PER_DELETE])
         connection.delete(q=f"+entity_type:package AND +id:({ids}) AND +site_id:{_quoted(site_id)}", commit=False)
     if orphans:
         search.commit()
     return orphans
+
+
+def _indexed_ids(connection: Any, site_id: str) -> Iterator[str]:
+    """The ids of this site's indexed datasets, read straight from Solr. CKAN's get_orphans pages
+    through package_search, whose result hooks (the open conditions' redaction) load every
+    dataset from the database: 1.1-1.8 s of a 2,000-dataset rebuild here. It also saw only
+    public, active datasets; a private or draft dataset purged from the database is an orphan
+    too."""
+    cursor = "*"
+    while True:
+        page = connection.search(
+            "*:*", fq=f"+entity_type:package +site_id:{_quoted(site_id)}", fl="id", sort="index_id asc",
+            rows=IDS_PER_PAGE, cursorMark=cursor,
+        )
+        yield from (document["id"] for document in page.docs)
+        if page.nextCursorMark in (None, cursor):
+            return
+        cursor = page.nextCursorMark
 
 
 def _quoted(value: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ckan.lib.navl import dictization_functions as navl
@@ -26,7 +26,6 @@ from ckan.lib.navl.dictization_functions import (
     StopOnError,
     convert,
     flatten_schema,
-    get_all_key_combinations,
     missing,
 )
 
@@ -101,11 +100,11 @@ def _run(keys: Any, full_schema: dict[tuple[Any, ...], Any], converted: Any, err
 def validate(data: Any, schema: dict[str, Any], context: Any) -> tuple[Any, Any]:
     """``dictization_functions._validate``, each intermediate computed once."""
     flattened_schema = flatten_schema(schema)
-    combinations = get_all_key_combinations(data, flattened_schema)
+    combinations = _key_combinations(data, flattened_schema)
     full_schema = _full_schema(combinations, schema)
     converted = _augmented(data, full_schema, flattened_schema, combinations)
     errors: dict[tuple[Any, ...], list[Any]] = {key: [] for key in full_schema}
-    ordered = sorted(full_schema, key=order_key)
+    ordered = in_order(full_schema)
     _run([key for key in ordered if key[-1] == "__before"], full_schema, converted, errors, context)
     _run([key for key in ordered if not key[-1].startswith("__")], full_schema, converted, errors, context)
     _run([key for key in ordered if key[-1] == "__extras"], full_schema, converted, errors, context)
@@ -121,13 +120,64 @@ def order_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return (len(key), *key)
 
 
+def in_order(keys: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``sorted(keys, key=order_key)`` by two sorts that call no Python function per key (a tenth
+    of the bulk build's time went to order_key): by the keys themselves, then, stably, by length.
+    Flattened keys alternate names and list indexes, so keys of different lengths compare; should
+    some not, navl's own order is used."""
+    listed = list(keys)
+    try:
+        return sorted(sorted(listed), key=len)
+    except TypeError:
+        return sorted(listed, key=order_key)
+
+
+def _key_combinations(data: dict[tuple[Any, ...], Any], flattened_schema: dict[tuple[Any, ...], Any]
+                      ) -> set[tuple[Any, ...]]:
+    """``get_all_key_combinations``, its keys put ``in_order``."""
+    schema_prefixes = {key[:-1] for key in flattened_schema}
+    combinations: set[tuple[Any, ...]] = {()}
+    for key in in_order(data):
+        if key[:-1:2] in schema_prefixes and key[:-3] in combinations:
+            combinations.add(key[:-1])
+    return combinations
+
+
+def unflatten(data: dict[tuple[Any, ...], Any]) -> dict[str, Any]:
+    """navl's ``unflatten``, its keys put ``in_order``."""
+    unflattened: dict[str, Any] = {}
+    clean_lists: dict[int, Any] = {}
+    for flattened_key in in_order(data):
+        current_pos: Any = unflattened
+        for key in flattened_key[:-1]:
+            try:
+                current_pos = current_pos[key]
+            except IndexError:
+                while True:
+                    new_pos: Any = {}
+                    current_pos.append(new_pos)
+                    if key < len(current_pos):
+                        break
+                    # Skipped list indexes are removed before returning.
+                    clean_lists[id(current_pos)] = current_pos
+                current_pos = new_pos
+            except KeyError:
+                new_pos = []
+                current_pos[key] = new_pos
+                current_pos = new_pos
+        current_pos[flattened_key[-1]] = data[flattened_key]
+    for clean_list in clean_lists.values():
+        clean_list[:] = [item for item in clean_list if item]
+    return unflattened
+
+
 @contextlib.contextmanager
 def quick_validation() -> Iterator[None]:
     """navl's ``validate`` uses ``validate`` above, and navl's functions ``order_key``, for the
     duration (one process: the bulk reindex's worker)."""
-    original = navl._validate, navl.flattened_order_key
-    navl._validate, navl.flattened_order_key = validate, order_key
+    original = navl._validate, navl.flattened_order_key, navl.unflatten
+    navl._validate, navl.flattened_order_key, navl.unflatten = validate, order_key, unflatten
     try:
         yield
     finally:
-        navl._validate, navl.flattened_order_key = original
+        navl._validate, navl.flattened_order_key, navl.unflatten = original

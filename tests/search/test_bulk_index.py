@@ -117,6 +117,7 @@ def test_deleted_datasets_leave_the_index_as_with_ckan(package_ids):
         [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}],
         [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}, {"key": "a", "value": "3"}, {"key": "b", "value": ""}],
         [{"key": "a", "value": "1"}, {"key": "a", "value": "2", "deleted": True}],
+        [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}, {"key": "b", "value": "3"}, {"key": "a", "value": "4"}],
         [{"key": "a", "value": "1"}, {"value": "no key"}],
     ],
 )

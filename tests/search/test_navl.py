@@ -5,7 +5,6 @@ order, stop on error, a list against a subschema)."""
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import pytest
@@ -50,16 +49,14 @@ def test_every_demo_dataset_validates_the_same_through_every_schema(package_ids)
         # Same order, not only the same items: the stored data_dict is this dict as JSON.
         flattened = flatten_dict(shown)
         assert navl.in_order(flattened) == sorted(flattened, key=df.flattened_order_key)
-        assert json.dumps(navl.unflatten(flattened)) == json.dumps(df.unflatten(flattened))
     assert compared >= 2 * 20
 
 
-def test_order_and_unflatten_are_navls_on_keys_that_do_not_compare():
+def test_the_order_is_navls_on_keys_that_do_not_compare():
     # A number as the only top-level name (it does not compare with the names of the longer keys,
     # which navl's order never compares it with) and skipped list indexes.
     flattened = {("a", 1, "x"): 2, ("a", 0, "y"): 3, (1,): 4, ("c", 3, "z"): 5, ("c", 1, "z"): 6}
     assert navl.in_order(flattened) == sorted(flattened, key=df.flattened_order_key)
-    assert json.dumps(navl.unflatten(flattened)) == json.dumps(df.unflatten(flattened))
 
 
 def _recorder(log: list[str], name: str, stop: bool = False) -> Any:

@@ -143,41 +143,14 @@ def _key_combinations(data: dict[tuple[Any, ...], Any], flattened_schema: dict[t
     return combinations
 
 
-def unflatten(data: dict[tuple[Any, ...], Any]) -> dict[str, Any]:
-    """navl's ``unflatten``, its keys put ``in_order``."""
-    unflattened: dict[str, Any] = {}
-    clean_lists: dict[int, Any] = {}
-    for flattened_key in in_order(data):
-        current_pos: Any = unflattened
-        for key in flattened_key[:-1]:
-            try:
-                current_pos = current_pos[key]
-            except IndexError:
-                while True:
-                    new_pos: Any = {}
-                    current_pos.append(new_pos)
-                    if key < len(current_pos):
-                        break
-                    # Skipped list indexes are removed before returning.
-                    clean_lists[id(current_pos)] = current_pos
-                current_pos = new_pos
-            except KeyError:
-                new_pos = []
-                current_pos[key] = new_pos
-                current_pos = new_pos
-        current_pos[flattened_key[-1]] = data[flattened_key]
-    for clean_list in clean_lists.values():
-        clean_list[:] = [item for item in clean_list if item]
-    return unflattened
-
 
 @contextlib.contextmanager
 def quick_validation() -> Iterator[None]:
     """navl's ``validate`` uses ``validate`` above, and navl's functions ``order_key``, for the
     duration (one process: the bulk reindex's worker)."""
-    original = navl._validate, navl.flattened_order_key, navl.unflatten
-    navl._validate, navl.flattened_order_key, navl.unflatten = validate, order_key, unflatten
+    original = navl._validate, navl.flattened_order_key
+    navl._validate, navl.flattened_order_key = validate, order_key
     try:
         yield
     finally:
-        navl._validate, navl.flattened_order_key, navl.unflatten = original
+        navl._validate, navl.flattened_order_key = original

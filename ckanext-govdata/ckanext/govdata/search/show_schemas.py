@@ -64,12 +64,16 @@ def _duplicate_extras_key_flat(key: Any, data: Any, errors: Any, context: Any) -
     unflattening all of it (two of the six unflattens a dataset went through), its message
     untranslated like ``_not_empty_untranslated``'s; an extra without a key fails as there."""
     indexes = sorted({flat_key[1] for flat_key in data if len(flat_key) == 3 and flat_key[0] == "extras"})
-    keys = [data[("extras", index, "key")] for index in indexes if not data.get(("extras", index, "deleted"))]
-    for extra_key in set(keys):
-        keys.remove(extra_key)
-    if keys:
-        assert ("extras_validation",) not in errors
-        errors[("extras_validation",)] = [f'Duplicate key "{keys[0]}"']
+    seen = set()
+    for index in indexes:
+        if data.get(("extras", index, "deleted")):
+            continue
+        extra_key = data[("extras", index, "key")]
+        if extra_key in seen:  # the first key met a second time, as CKAN's names it
+            assert ("extras_validation",) not in errors
+            errors[("extras_validation",)] = [f'Duplicate key "{extra_key}"']
+            return
+        seen.add(extra_key)
 
 
 # Validators of the show schemas swapped for the bulk reindex: same results, less work.

@@ -1,7 +1,9 @@
 """Runs of the quality checks: queued by an action or a data change, done by a background job.
 
-The job checks every table of the dataset with one query each (``checks.run_table``) in the
-datastore's read-only connection, and writes one result per rule.
+The job reads each table's findings from the verdicts the writes keep (``verdicts.check_table``,
+through the datastore's write connection: it builds them when they are not current), or, when
+they cannot be kept, evaluates the table with one query (``checks.run_table``) in the read-only
+connection; it writes one result per rule.
 """
 from __future__ import annotations
 

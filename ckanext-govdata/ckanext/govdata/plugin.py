@@ -11,6 +11,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.govdata import cli, helpers, search, security_headers, settings, validators, views, web_security
 from ckanext.govdata.logic import action, auth
 from ckanext.govdata.search import connection as search_connection
+from ckanext.govdata.search import decoding as search_decoding
 from ckanext.govdata.search import query as search_query
 from ckanext.govdata.validators import grades
 
@@ -43,6 +44,7 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
             config["ckan.search.solr_allowed_query_parsers"] = [*parsers, "edismax"]
         search_query.memoise_ckan_local_params()
         search_connection.keep_search_connections()
+        search_decoding.decode_results_quickly()
 
     # IConfigurable: a bad ckanext.govdata.* value stops start-up, naming the option.
     def configure(self, config: Any) -> None:

@@ -104,19 +104,18 @@ def projection(relation: str, rules: Sequence[RuleSpec], compiled: dict[str, Che
     return f"(SELECT {', '.join(projected)} FROM {relation} OFFSET 0) AS checked"
 
 
-def _timeout(connection: sa.engine.Connection, seconds: int) -> None:
+def set_timeout(connection: sa.engine.Connection, seconds: int) -> None:
     connection.execute(sa.text("SELECT set_config('statement_timeout', :value, true)"), {"value": f"{seconds}s"})
 
 
 def run_table(
     engine: sa.engine.Engine, resource_id: str, rules: Sequence[RuleSpec], record_count: int | None, timeout: int
 ) -> list[Finding]:
-    """Every rule of one table, checked in one query. A record count rule fails by the rows the
-    metadata's count is off by (all of them when the metadata gives none)."""
+    """Every rule of one table, checked in one query."""
     binds = Binds()
     query, compiled = compile_checks(resource_id, rules, binds)
     with engine.begin() as connection:
-        _timeout(connection, timeout)
+        set_timeout(connection, timeout)
         row = connection.execute(sa.text(query), binds.values).mappings().one()
     total = int(row["total"])
     findings = []
@@ -124,11 +123,17 @@ def run_table(
         if rule.id in compiled:
             findings.append(Finding(rule.id, total, int(row["failed_" + rule.id])))
         else:
-            expected = record_count if record_count is not None else 0
-            checked = max(total, expected, 1)
-            failed = checked if record_count is None else min(abs(total - record_count), checked)
-            findings.append(Finding(rule.id, checked, failed))
+            findings.append(record_count_finding(rule.id, total, record_count))
     return findings
+
+
+def record_count_finding(rule_id: str, total: int, record_count: int | None) -> Finding:
+    """A record count rule fails by the rows the metadata's count is off by (all of them when
+    the metadata gives none)."""
+    expected = record_count if record_count is not None else 0
+    checked = max(total, expected, 1)
+    failed = checked if record_count is None else min(abs(total - record_count), checked)
+    return Finding(rule_id, checked, failed)
 
 
 def failing_rows(
@@ -144,7 +149,7 @@ def failing_rows(
     source = _source(resource_id, [rule], compiled, whole_rows=True)
     query = f"SELECT * FROM {source} WHERE {check.failing} ORDER BY {identifier(ROW_ID)} LIMIT {binds(limit)}"
     with engine.begin() as connection:
-        _timeout(connection, timeout)
+        set_timeout(connection, timeout)
         result = connection.execute(sa.text(query), binds.values)
         columns = list(result.keys())
         names = [str(name) for name in columns if not str(name).startswith("__")]

@@ -21,7 +21,9 @@ Method, in one run:
    process, as an anonymous user) and as many times straight to Solr's /select with exactly the
    parameters CKAN sent (captured from CKAN's own call), interleaved. Each call uses a different
    term, page or filter, drawn alternately for the two sides, so neither side is served from
-   the other's query-result cache.
+   the other's query-result cache. The straight call is sent as CKAN's searches send theirs (a
+   form body by POST) and decoded as a client would (``response.json()``); the same answer is
+   also decoded by msgspec, as CKAN's searches do, for a second, stricter ratio.
 6. Solr's heap (JVM metrics API, the whole node) and the core's index size.
 7. Case (a) once more straight to Solr, alternating between a second core ``ckan_bench_previous``
    with the configset as it was before issue #13 (commit 5beaebd; the same documents without the
@@ -46,6 +48,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
+import msgspec
 import pysolr
 import requests
 from _sandbox import REPO, Sandbox, add_arguments, declared_in, disconnect
@@ -81,6 +84,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--datasets", type=int, default=100_000, help="documents in the core for the queries")
     parser.add_argument("--through-ckan", type=int, default=2_000, help="packages written with package_create")
     parser.add_argument("--queries", type=int, default=200, help="calls per case and side")
+    parser.add_argument("--profile", type=int, default=0, metavar="CALLS",
+                        help="after the cases, profile this many CKAN calls of case (a) and print where they spend time")
     add_arguments(parser)
     return parser.parse_args()
 
@@ -153,6 +158,8 @@ def _run(arguments: argparse.Namespace) -> None:
     configurations = _compare_configurations(chinese, previous_url)
     _report(arguments, reindex, load_rate, timings, index, heap)
     _report_configurations(configurations)
+    if arguments.profile:
+        _profile(chinese, arguments.profile)
 
 
 def _write_through_ckan(count: int) -> int:
@@ -399,15 +406,21 @@ def _measure(case: Case) -> dict[str, list[float]]:
     def raw_call(prototype: dict[str, Any], prototype_variant: Any, variant: Any) -> float:
         params = copy.deepcopy(prototype)
         case.apply(params, prototype_variant, variant)
+        # As CKAN's searches send it (search/connection.py): a form body. Solr compresses the
+        # answers to GET requests, not to POST: on this loopback a cost to both ends.
         started = time.perf_counter()
-        response = http.get(select, params=params, timeout=60)
+        response = http.post(select, data={**params, "wt": "json"}, timeout=60)
         response.raise_for_status()
+        content = response.content
+        received = time.perf_counter()
         body = response.json()
-        elapsed = time.perf_counter() - started
+        decoded = time.perf_counter()
+        msgspec.json.decode(content)
+        timings["solr msgspec"].append(received - started + time.perf_counter() - decoded)
         timings["qtime"].append(body["responseHeader"]["QTime"] / 1000)
-        return elapsed
+        return decoded - started
 
-    timings: dict[str, list[float]] = {"solr": [], "ckan": [], "qtime": []}
+    timings: dict[str, list[float]] = {"solr": [], "solr msgspec": [], "ckan": [], "qtime": []}
     measured, warm_up = case.variants[:-WARM_UP], case.variants[-WARM_UP:]
     with mock.patch.object(pysolr.Solr, "search", recording_search):
         # Warm-up, and the parameters CKAN sends for this case.
@@ -460,6 +473,22 @@ def _compare_configurations(case: Case, previous_url: str) -> dict[str, dict[str
     return sides
 
 
+def _profile(case: Case, calls: int) -> None:
+    """cProfile over ``calls`` CKAN calls of ``case``: the functions with the most own time, and
+    the most time including callees."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    for variant in _cycle(case.variants, calls):
+        profile.runcall(case.action, {"user": ""}, case.data_dict(variant))
+    print()
+    print(f"Profile of {calls} CKAN calls of the first case (times are totals over the calls):")
+    statistics = pstats.Stats(profile, stream=sys.stdout).strip_dirs()
+    statistics.sort_stats("tottime").print_stats(25)
+    statistics.sort_stats("cumulative").print_stats(40)
+
+
 # --- Report -----------------------------------------------------------------------------------
 
 
@@ -473,20 +502,24 @@ def _report(arguments: argparse.Namespace, reindex: dict[str, float], load_rate:
     print()
     print(f"Search on {arguments.datasets:,} datasets, {arguments.queries} calls per case and side, rows={ROWS}")
     print("Solr = round trip of the same /select request from Python (QTime = Solr's own time);")
-    print("CKAN = the package_search action in process, anonymous; ratio = CKAN / Solr.")
-    print(f"{'case':34} {'QTime p50/p95':>15} {'Solr p50/p95 ms':>17} {'CKAN p50/p95 ms':>17} {'ratio p50/p95':>14}  targets")
+    print("CKAN = the package_search action in process, anonymous; ratio = CKAN / Solr;")
+    print("strict = CKAN / Solr with its answer decoded by msgspec, as CKAN's searches decode theirs.")
+    print(f"{'case':34} {'QTime p50/p95':>15} {'Solr p50/p95 ms':>17} {'CKAN p50/p95 ms':>17} {'ratio p50/p95':>14} "
+          f"{'strict p50/p95':>15}  targets")
     for name, sides in timings.items():
         solr50, solr95 = _percentile(sides["solr"], 50), _percentile(sides["solr"], 95)
         ckan50, ckan95 = _percentile(sides["ckan"], 50), _percentile(sides["ckan"], 95)
         ratio50, ratio95 = ckan50 / solr50, ckan95 / solr95
-        verdict = f"ratio {'ok' if ratio50 <= TARGET_OVERHEAD else 'MISSED'} (≤{TARGET_OVERHEAD:g}×)"
+        strict50 = ckan50 / _percentile(sides["solr msgspec"], 50)
+        strict95 = ckan95 / _percentile(sides["solr msgspec"], 95)
+        verdict = f"ratio {'ok' if max(ratio50, ratio95) <= TARGET_OVERHEAD else 'MISSED'} (≤{TARGET_OVERHEAD:g}× at p50 and p95)"
         if name.startswith("(a)"):
             qtime95 = _percentile(sides["qtime"], 95)
             verdict += (f", QTime p95 {'ok' if qtime95 <= TARGET_QTIME_P95_MS else 'MISSED'} (≤{TARGET_QTIME_P95_MS:g} ms)"
                         f", Solr p95 {'ok' if solr95 <= TARGET_SOLR_P95_MS else 'MISSED'} (≤{TARGET_SOLR_P95_MS:g} ms)")
         qtime = f"{_percentile(sides['qtime'], 50):.0f}/{_percentile(sides['qtime'], 95):.0f}"
         print(f"{name:34} {qtime:>15} {solr50:8.1f}/{solr95:<8.1f} {ckan50:8.1f}/{ckan95:<8.1f} "
-              f"{ratio50:6.2f}/{ratio95:<6.2f}  {verdict}")
+              f"{ratio50:6.2f}/{ratio95:<6.2f} {strict50:7.2f}/{strict95:<6.2f}  {verdict}")
     print()
     baseline, ours = reindex["ckan search-index rebuild"], reindex["ckan govdata search-index rebuild"]
     net_baseline = reindex["ckan search-index rebuild after start-up"]

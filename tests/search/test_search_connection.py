@@ -26,6 +26,8 @@ class Relay:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.accepted: list[socket.socket] = []
+        # What the searches sent, as it arrived.
+        self.sent: list[bytes] = []
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -36,13 +38,15 @@ class Relay:
                 return
             self.accepted.append(client)
             server = socket.create_connection(self.upstream)
-            threading.Thread(target=self._pump, args=(client, server), daemon=True).start()
-            threading.Thread(target=self._pump, args=(server, client), daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, server, self.sent), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, None), daemon=True).start()
 
     @staticmethod
-    def _pump(source: socket.socket, target: socket.socket) -> None:
+    def _pump(source: socket.socket, target: socket.socket, record: list[bytes] | None) -> None:
         try:
             while data := source.recv(65536):
+                if record is not None:
+                    record.append(data)
                 target.sendall(data)
         except OSError:
             pass
@@ -97,3 +101,16 @@ def test_searches_reuse_one_connection_and_reconnect_when_solr_closed_it(relay_s
     assert _search() == [dataset["name"]]
     assert _search() == [dataset["name"]]
     assert len(relayed.accepted) == 2
+
+
+def test_searches_send_their_parameters_as_a_form_body(relay_solr):
+    department = factories.department()
+    dataset = factories.dataset(department["id"], title="城市公交线路")
+    relayed = relay_solr()
+
+    assert _search() == [dataset["name"]]
+    sent = b"".join(relayed.sent)
+    request_line = sent.split(b"\r\n", 1)[0]
+    assert request_line.startswith(b"POST ") and b"?" not in request_line
+    assert b"application/x-www-form-urlencoded" in sent
+    assert b"q=" in sent.split(b"\r\n\r\n", 1)[1]

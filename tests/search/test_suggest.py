@@ -2,6 +2,7 @@
 never a title the caller cannot find by search, asked from outside through the action API."""
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import pysolr
@@ -134,7 +135,8 @@ def test_a_query_that_is_not_text_is_refused(app):
 
 
 def test_without_solr_there_are_no_suggestions_and_no_error(app, monkeypatch):
-    monkeypatch.setattr(suggest, "make_connection", lambda **_: pysolr.Solr("http://127.0.0.1:9/solr/none", timeout=2))
+    dead = pysolr.Solr("http://127.0.0.1:9/solr/none", timeout=2)
+    monkeypatch.setattr(suggest, "connection", types.SimpleNamespace(searcher=lambda: dead))
 
     assert _ask(app, q="交通").json["result"] == {"q": "交通", "suggestions": []}
 

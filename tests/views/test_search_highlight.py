@@ -3,6 +3,7 @@ else, and show "did you mean" suggestions when nothing is found."""
 from __future__ import annotations
 
 import re
+import types
 
 import pysolr
 import pytest
@@ -59,7 +60,8 @@ def test_marks_come_only_from_the_results_on_the_page(app, department):
 
 def test_without_solr_the_page_renders_without_marks(app, department, monkeypatch):
     factories.dataset(department["id"], title="公交线路信息")
-    monkeypatch.setattr(highlight, "make_connection", lambda **_: pysolr.Solr("http://127.0.0.1:9/solr/none", timeout=2))
+    dead = pysolr.Solr("http://127.0.0.1:9/solr/none", timeout=2)
+    monkeypatch.setattr(highlight, "connection", types.SimpleNamespace(searcher=lambda: dead))
 
     page = app.get("/dataset/", query_string={"q": "公交"}).body
 

@@ -17,10 +17,9 @@ from typing import Any
 
 import pysolr
 from ckan.common import config
-from ckan.lib.search.common import make_connection
 from markupsafe import Markup
 
-from ckanext.govdata.search import query
+from ckanext.govdata.search import connection, query
 
 log = logging.getLogger(__name__)
 FIELDS = ("title", "notes")
@@ -81,7 +80,7 @@ def highlights(q: Any, dataset_ids: Iterable[str]) -> Highlights:
         # The edismax query in hl.q reads the rest of what shape() set (qf, mm …) from the request,
         # as in the search.
         shared = {name: value for name, value in shaped.items() if name not in ("q", "defType")}
-        response = make_connection(decode_dates=False).search(q="*:*", **_params(shaped["q"], list(keys)), **shared)
+        response = connection.searcher().search(q="*:*", **_params(shaped["q"], list(keys)), **shared)
     except (pysolr.SolrError, ValueError) as error:
         log.warning("no highlights for %r: %s", q, str(error)[:300])
         return {}

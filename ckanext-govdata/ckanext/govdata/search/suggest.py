@@ -26,10 +26,10 @@ from typing import Any
 
 import pysolr
 from ckan.lib.plugins import get_permission_labels
-from ckan.lib.search.common import make_connection
 
 from ckanext.govdata import open_condition
 from ckanext.govdata.open_condition import Viewer
+from ckanext.govdata.search import connection
 
 HANDLER = "suggest"
 # The catalogue's types; other packages in the index (showcases) have their own moderation, and
@@ -139,7 +139,7 @@ def lookup(text: str, cfq: str, count: int, all_terms: bool = True) -> list[Sugg
     department once; more than ``count`` when there are, since the caller checks them and
     drops some (two datasets may share a title: the caller shows each text once)."""
     try:
-        response = make_connection(decode_dates=False).search(
+        response = connection.searcher().search(
             q=text,
             search_handler=HANDLER,
             **{
@@ -165,7 +165,7 @@ def lookup(text: str, cfq: str, count: int, all_terms: bool = True) -> list[Sugg
 def build() -> None:
     """Rebuilds both dictionaries from the index as it is now."""
     try:
-        make_connection(decode_dates=False).search(
+        connection.searcher().search(
             q="*:*", search_handler=HANDLER, **{"suggest.build": "true", "suggest.q": ""}
         )
     except (pysolr.SolrError, ValueError) as error:

@@ -12,6 +12,7 @@ from ckanext.govdata import cli, helpers, search, security_headers, settings, va
 from ckanext.govdata.logic import action, auth
 from ckanext.govdata.search import connection as search_connection
 from ckanext.govdata.search import decoding as search_decoding
+from ckanext.govdata.search import facet_titles
 from ckanext.govdata.search import query as search_query
 from ckanext.govdata.validators import grades
 
@@ -45,6 +46,7 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
         search_query.memoise_ckan_local_params()
         search_connection.keep_search_connections()
         search_decoding.decode_results_quickly()
+        facet_titles.hand_over_aliased()
 
     # IConfigurable: a bad ckanext.govdata.* value stops start-up, naming the option.
     def configure(self, config: Any) -> None:
@@ -60,10 +62,10 @@ class GovdataPlugin(p.SingletonPlugin, DefaultTranslation):
         return search.index_fields(pkg_dict)
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
-        return search_query.shape(search_params)
+        return facet_titles.expect(search_query.shape(search_params))
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
-        return search.label_facets(search_results)
+        return search.label_facets(facet_titles.restore(search_results))
 
     # IMiddleware
     def make_middleware(self, app: Any, config: Any) -> Any:

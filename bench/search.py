@@ -146,6 +146,7 @@ def _run(arguments: argparse.Namespace) -> None:
     previous_templates = _declared_only(previous_url, templates)
     _load_clones(pysolr.Solr(previous_url, timeout=300), previous_url, previous_templates, arguments.datasets)
 
+    _wait_for_quiet(arguments)
     cases = _cases(templates, tk.get_action("package_search"), arguments.queries)
     heap = [_heap(arguments)]
     timings = {}
@@ -304,6 +305,26 @@ def _post(http: requests.Session, url: str, documents: list[dict[str, Any]]) -> 
         timeout=300,
     )
     response.raise_for_status()
+
+
+def _wait_for_quiet(arguments: argparse.Namespace, limit: float = 180.0) -> None:
+    """Waits, up to ``limit`` seconds, until Solr's process has used under a tenth of a CPU
+    over three seconds in a row: the segment merges after loading the clones otherwise run
+    during the first case."""
+    started, quiet = time.monotonic(), 0
+
+    def cpu_seconds() -> float:
+        metrics = requests.get(f"{arguments.solr}/admin/metrics", params={
+            "group": "jvm", "prefix": "os.processCpuTime", "wt": "json"}, timeout=30).json()["metrics"]["solr.jvm"]
+        return metrics["os.processCpuTime"] / 1e9
+
+    previous = cpu_seconds()
+    while quiet < 3 and time.monotonic() - started < limit:
+        time.sleep(1)
+        current = cpu_seconds()
+        quiet = quiet + 1 if current - previous < 0.1 else 0
+        previous = current
+    say(f"Solr quiet after {time.monotonic() - started:.0f} s" if quiet >= 3 else f"Solr still busy after {limit:.0f} s")
 
 
 def _heap(arguments: argparse.Namespace) -> dict[str, float]:

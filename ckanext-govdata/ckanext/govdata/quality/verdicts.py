@@ -38,8 +38,7 @@ import sqlalchemy as sa
 from ckanext.govdata.quality import checks
 from ckanext.govdata.quality.checks import Finding, RuleSpec
 from ckanext.govdata.quality.kinds import quoted
-from ckanext.govdata.quality.upkeep import (  # noqa: F401 (SCHEMA, literal: this module's names too)
-    MAX_ROW_RULES,
+from ckanext.govdata.quality.upkeep import (
     SCHEMA,
     STATE,
     Plan,
@@ -57,7 +56,6 @@ from ckanext.govdata.quality.upkeep import (  # noqa: F401 (SCHEMA, literal: thi
     _target_table,
     _target_upkeep,
     _unique_counts,
-    literal,
     plan,
 )
 
@@ -80,11 +78,16 @@ def _execute(connection: sa.engine.Connection, sql: str) -> None:
         cursor.close()
 
 
+def _exists(connection: sa.engine.Connection, name: str) -> bool:
+    """Whether the table (SQL naming it) exists."""
+    return connection.execute(sa.text("SELECT to_regclass(:name)"), {"name": name}).scalar() is not None
+
+
 def _triggers(connection: sa.engine.Connection, table: str, prefix: str, function: str) -> None:
+    _drop_triggers(connection, table, prefix)
     for event, clause in EVENTS.items():
-        name = quoted(f"{prefix}_{event}")
-        _execute(connection, f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        _execute(connection, f"CREATE TRIGGER {name} {clause.format(table=table)} FOR EACH STATEMENT EXECUTE FUNCTION {function}()")
+        _execute(connection, f"CREATE TRIGGER {quoted(f'{prefix}_{event}')} {clause.format(table=table)} "
+                             f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()")
 
 
 def _drop_triggers(connection: sa.engine.Connection, table: str, prefix: str) -> None:
@@ -130,7 +133,7 @@ def signature(connection: sa.engine.Connection, plan_: Plan) -> str | None:
 
 
 def is_current(connection: sa.engine.Connection, plan_: Plan) -> bool:
-    if connection.execute(sa.text("SELECT to_regclass(:name)"), {"name": STATE}).scalar() is None:
+    if not _exists(connection, STATE):
         return False
     row = connection.execute(sa.text(f"SELECT signature, stale FROM {STATE} WHERE resource_id = :id"),
                              {"id": plan_.resource_id}).one_or_none()
@@ -199,7 +202,7 @@ def _drop_side(connection: sa.engine.Connection, prefix: str) -> None:
 
 def _target_triggers(connection: sa.engine.Connection, target: str) -> None:
     """The triggers of a referenced table, for every built table that refers to it now."""
-    if connection.execute(sa.text("SELECT to_regclass(:name)"), {"name": quoted(target)}).scalar() is None:
+    if not _exists(connection, quoted(target)):
         return
     dependents = [
         (ref["table"], ref["column"])
@@ -268,12 +271,12 @@ def drop(engine: sa.engine.Engine, resource_id: str) -> None:
     (its last rule kept as a verdict is gone)."""
     key = _hash(resource_id)
     with engine.begin() as connection:
-        if connection.execute(sa.text("SELECT to_regclass(:name)"), {"name": STATE}).scalar() is None:
+        if not _exists(connection, STATE):
             return
         _serialised(connection)
         previous = connection.execute(sa.text(f"DELETE FROM {STATE} WHERE resource_id = :id RETURNING depends_on"),
                                       {"id": resource_id}).scalar() or []
-        if connection.execute(sa.text("SELECT to_regclass(:name)"), {"name": quoted(resource_id)}).scalar() is not None:
+        if _exists(connection, quoted(resource_id)):
             _drop_triggers(connection, quoted(resource_id), OWN_TRIGGER)
         _drop_side(connection, f"q_{key}_")
         _execute(connection, f"DROP FUNCTION IF EXISTS {_side(f'q_{key}')}()")

@@ -314,9 +314,7 @@ def _wait_for_quiet(arguments: argparse.Namespace, limit: float = 180.0) -> None
     started, quiet = time.monotonic(), 0
 
     def cpu_seconds() -> float:
-        metrics = requests.get(f"{arguments.solr}/admin/metrics", params={
-            "group": "jvm", "prefix": "os.processCpuTime", "wt": "json"}, timeout=30).json()["metrics"]["solr.jvm"]
-        return metrics["os.processCpuTime"] / 1e9
+        return _jvm_metrics(arguments, "os.processCpuTime")["os.processCpuTime"] / 1e9
 
     previous = cpu_seconds()
     while quiet < 3 and time.monotonic() - started < limit:
@@ -327,10 +325,14 @@ def _wait_for_quiet(arguments: argparse.Namespace, limit: float = 180.0) -> None
     say(f"Solr quiet after {time.monotonic() - started:.0f} s" if quiet >= 3 else f"Solr still busy after {limit:.0f} s")
 
 
+def _jvm_metrics(arguments: argparse.Namespace, prefix: str) -> dict[str, Any]:
+    """The Solr node's JVM metrics whose names start with ``prefix`` (metrics API)."""
+    return requests.get(f"{arguments.solr}/admin/metrics", params={"group": "jvm", "prefix": prefix, "wt": "json"},
+                        timeout=30).json()["metrics"]["solr.jvm"]
+
+
 def _heap(arguments: argparse.Namespace) -> dict[str, float]:
-    metrics = requests.get(
-        f"{arguments.solr}/admin/metrics", params={"group": "jvm", "prefix": "memory.heap", "wt": "json"}, timeout=30
-    ).json()["metrics"]["solr.jvm"]
+    metrics = _jvm_metrics(arguments, "memory.heap")
     return {key.rsplit(".", 1)[1]: value / 2**20 for key, value in metrics.items() if key.endswith(("used", "committed", "max"))}
 
 

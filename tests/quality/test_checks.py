@@ -37,15 +37,20 @@ def text_table(package_id: str, records: list[dict[str, Any]]) -> dict[str, Any]
     return call_action("resource_show", factories.site_context(), id=created["resource_id"])
 
 
-@pytest.fixture
-def world() -> dict[str, Any]:
+def tables(record_count: str, licences: list[str]) -> dict[str, Any]:
+    """A department's dataset holding ROWS (its metadata giving ``record_count``) and a registry
+    table of ``licences`` for reference rules."""
     department = factories.department()
-    dataset = factories.dataset(department["id"], record_count="5")
+    dataset = factories.dataset(department["id"], record_count=record_count)
     table = text_table(dataset["id"], records=ROWS)
     registry = factories.dataset(department["id"])
-    licences = text_table(registry["id"], records=[{"licence": "L1"}, {"licence": "L2"}])
-    return {"department": department, "dataset": dataset, "table": table, "licences": licences,
-            "sysadmin": factories.sysadmin()}
+    registered = text_table(registry["id"], records=[{"licence": licence} for licence in licences])
+    return {"department": department, "dataset": dataset, "table": table, "licences": registered}
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    return {**tables("5", ["L1", "L2"]), "sysadmin": factories.sysadmin()}
 
 
 def _rule(world: dict[str, Any], kind: str, columns: list[str], **params: Any) -> dict[str, Any]:

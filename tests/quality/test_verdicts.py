@@ -13,7 +13,7 @@ from ckanext.datastore.backend.postgres import get_read_engine, get_write_engine
 from ckanext.govdata.quality import checks, jobs, verdicts
 from ckanext.govdata.quality.model import Rule
 from tests import factories
-from tests.quality.test_checks import ROWS, text_table
+from tests.quality.test_checks import tables
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 
@@ -32,11 +32,8 @@ RULES = [
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    department = factories.department()
-    dataset = factories.dataset(department["id"], record_count="4")
-    table = text_table(dataset["id"], records=ROWS)
-    registry = factories.dataset(department["id"])
-    licences = text_table(registry["id"], records=[{"licence": "L1"}, {"licence": "L2"}, {"licence": " L2 "}])
+    made = tables("4", ["L1", "L2", " L2 "])
+    dataset, table, licences = made["dataset"], made["table"], made["licences"]
     sysadmin = factories.sysadmin()
     for kind, columns, params in RULES:
         call_action("govdata_quality_rule_create", {"user": sysadmin["name"]}, package_id=dataset["id"],
